@@ -1,0 +1,35 @@
+// Runs the test suite with Node's own test runner (through tsx for TypeScript).
+// Default suite: every `*.test.ts` under src/ and bench/ except `*.slow.test.ts` and `*.pg.test.ts`.
+// --slow adds the slow suites; --pg adds the PostgreSQL suites (needs SLING_TEST_DATABASE_URL).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) collect(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = collect('src', []).filter((file) => {
+  if (file.endsWith('.slow.test.ts') && !args.has('--slow')) return false;
+  if (file.endsWith('.pg.test.ts') && !args.has('--pg')) return false;
+  return filters.length === 0 || filters.some((filter) => file.includes(filter));
+});
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
