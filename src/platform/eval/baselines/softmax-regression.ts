@@ -84,8 +84,8 @@ export function trainSoftmaxRegression(
   const shell: SoftmaxRegression = { classCount, featureCount, parameters: new Float64Array(0) };
   const start = new Float64Array(classCount * featureCount + classCount);
   const result = minimizeLbfgs((parameters) => softmaxObjective(shell, rows, targets, options.C ?? 1, parameters), start, {
-    maxIterations: options.maxIterations ?? 300,
-    gradientTolerance: 1e-5,
+    maxIterations: options.maxIterations ?? 1000,
+    gradientTolerance: 1e-7,
   });
   return { classCount, featureCount, parameters: result.x, iterations: result.iterations, converged: result.converged };
 }
