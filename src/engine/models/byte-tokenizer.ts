@@ -21,7 +21,7 @@ const singleBytes = Array.from({ length: 256 }, (_, byte) => Uint8Array.of(byte)
 const empty = new Uint8Array(0);
 
 export class ByteTokenizer implements Tokenizer {
-  readonly vocabSize = BYTE_VOCAB_SIZE;
+  readonly vocabSize: number = BYTE_VOCAB_SIZE;
   readonly bosId = BYTE_BOS_ID;
   readonly eosIds = [BYTE_EOS_ID];
   readonly padId = BYTE_PAD_ID;

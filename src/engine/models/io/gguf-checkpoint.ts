@@ -1,0 +1,36 @@
+/**
+ * @module engine/models/io/gguf-checkpoint
+ * A GGUF file as a Checkpoint: config from `{arch}.*` metadata, tensors renamed to Hugging Face names (kept
+ * exactly as stored, so llama-architecture q/k rows stay in llama.cpp's interleaved RoPE layout), and the
+ * embedded tokenizer and chat template.
+ */
+import { SlingError } from '../../../core/errors.ts';
+import { tokenizerFromGguf } from '../tokenizer/gguf-tokenizer.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { configFromGguf } from './gguf-config.ts';
+import { hfNameFromGguf } from './gguf-names.ts';
+import { readGguf } from './gguf-read.ts';
+import type { RawTensor } from './raw-tensor.ts';
+
+export async function loadGgufCheckpoint(path: string): Promise<Checkpoint> {
+  const { metadata, tensors: ggufTensors } = await readGguf(path);
+  const config = configFromGguf(metadata, new Set(ggufTensors.keys()), path);
+  const tensors = new Map<string, RawTensor>();
+  for (const [name, tensor] of ggufTensors) {
+    // Tensors without an HF counterpart (e.g. llama3's rope_freqs) keep their GGUF name.
+    tensors.set(hfNameFromGguf(name) ?? name, tensor);
+  }
+  const tokenizer = tokenizerFromGguf(metadata, path);
+  if (tokenizer.vocabSize !== config.vocabSize) {
+    throw new SlingError('TOKENIZER_MISMATCH', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has ${config.vocabSize}`, { file: path });
+  }
+  const template = metadata['tokenizer.chat_template'];
+  return {
+    config,
+    tensors,
+    tokenizer,
+    chatTemplate: typeof template === 'string' ? template : undefined,
+    source: path,
+    format: 'gguf',
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * @module engine/models/load-checkpoint
+ * One entry point for every checkpoint format: a Hugging Face model folder, a `.gguf` file, or a llama2.c
+ * `.bin` (its tokenizer from `tokenizerPath` or a `tok*.bin` / `tokenizer.bin` beside it).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { SlingError } from '../../core/errors.ts';
+import type { Checkpoint } from './io/checkpoint.ts';
+import { loadGgufCheckpoint } from './io/gguf-checkpoint.ts';
+import { loadHfFolder } from './io/hf-folder.ts';
+import { readLlama2cCheckpoint } from './io/llama2c.ts';
+import { readLlama2cTokenizer } from './tokenizer/llama2c-tokenizer.ts';
+
+export interface LoadCheckpointOptions {
+  /** llama2.c only: the tokenizer file (default: a tok*.bin or tokenizer.bin in the same folder). */
+  tokenizerPath?: string;
+}
+
+export async function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Promise<Checkpoint> {
+  if (!existsSync(path)) throw new SlingError('MODEL_NOT_FOUND', 'no such file or folder', { file: path });
+  if (statSync(path).isDirectory()) return loadHfFolder(path);
+  if (path.endsWith('.gguf')) return loadGgufCheckpoint(path);
+  if (path.endsWith('.bin')) return loadLlama2c(path, options.tokenizerPath);
+  throw new SlingError('MODEL_UNKNOWN_FORMAT', 'not a model folder, .gguf or llama2.c .bin file', { file: path, hint: 'pass a Hugging Face model folder, a .gguf file or a llama2.c .bin checkpoint' });
+}
+
+function loadLlama2c(path: string, tokenizerPath?: string): Checkpoint {
+  const { config, tensors } = readLlama2cCheckpoint(path);
+  const tokenizerFile = tokenizerPath ?? findLlama2cTokenizer(path);
+  const tokenizer = readLlama2cTokenizer(tokenizerFile, config.vocabSize);
+  return { config, tensors, tokenizer, source: path, format: 'llama2c' };
+}
+
+function findLlama2cTokenizer(modelPath: string): string {
+  const folder = dirname(modelPath);
+  const candidates = readdirSync(folder)
+    .filter((name) => name !== basename(modelPath) && (/^tok.*\.bin$/.test(name) || name === 'tokenizer.bin'))
+    .sort();
+  if (candidates.length === 0) {
+    throw new SlingError('TOKENIZER_NOT_FOUND', 'no llama2.c tokenizer (tok*.bin or tokenizer.bin) beside the checkpoint', { file: modelPath, hint: 'pass the tokenizer file explicitly (tokenizerPath / --tokenizer)' });
+  }
+  return join(folder, candidates[0]);
+}

@@ -1,0 +1,60 @@
+/**
+ * @module engine/models/tokenizer/gguf-bpe
+ * A GGUF 'gpt2' (byte-level BPE) tokenizer rebuilt as the equivalent tokenizer.json, so that
+ * @huggingface/tokenizers runs it. The pre-tokenizer split depends on `tokenizer.ggml.pre`; the regexes
+ * are those the model families publish in their own tokenizer.json files.
+ */
+import { SlingError } from '../../../core/errors.ts';
+import { HfTokenizer } from './hf-tokenizer.ts';
+import { TokenType } from './tokenizer.ts';
+
+const llama3Split = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const qwen2Split = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+const split = (pattern: string) => ({ type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false });
+const byteLevel = (useRegex: boolean) => ({ type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: useRegex });
+
+/** Pre-tokenizers by `tokenizer.ggml.pre` value. */
+const preTokenizers: Record<string, object> = {
+  default: byteLevel(true),
+  gpt2: byteLevel(true),
+  'llama-bpe': { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
+  qwen2: { type: 'Sequence', pretokenizers: [split(qwen2Split), byteLevel(false)] },
+  smollm: { type: 'Sequence', pretokenizers: [{ type: 'Digits', individual_digits: true }, byteLevel(true)] },
+};
+
+export function byteLevelTokenizerFromGguf(metadata: Record<string, unknown>, ids: { bosId?: number; eosIds: number[] }, file: string): HfTokenizer {
+  const tokens = (metadata['tokenizer.ggml.tokens'] as unknown[]).map(String);
+  const merges = metadata['tokenizer.ggml.merges'];
+  const types = metadata['tokenizer.ggml.token_type'] as number[] | undefined;
+  const pre = String(metadata['tokenizer.ggml.pre'] ?? 'default');
+  if (!Array.isArray(merges)) throw new SlingError('TOKENIZER_MISSING', 'a gpt2 tokenizer needs tokenizer.ggml.merges', { file, field: 'tokenizer.ggml.merges' });
+  const preTokenizer = preTokenizers[pre];
+  if (!preTokenizer) {
+    throw new SlingError('TOKENIZER_UNSUPPORTED', `unsupported BPE pre-tokenizer "${pre}"`, { file, field: 'tokenizer.ggml.pre', hint: `supported: ${Object.keys(preTokenizers).join(', ')}` });
+  }
+  const addedTokens = tokens.flatMap((content, id) => {
+    const type = types?.[id];
+    if (type !== TokenType.control && type !== TokenType.userDefined) return [];
+    return [{ id, content, special: type === TokenType.control, single_word: false, lstrip: false, rstrip: false, normalized: false }];
+  });
+  const tokenizerJson = {
+    added_tokens: addedTokens,
+    normalizer: null,
+    pre_tokenizer: preTokenizer,
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    model: {
+      type: 'BPE',
+      vocab: Object.fromEntries(tokens.map((token, id) => [token, id])),
+      merges: merges.map(String),
+      ignore_merges: pre === 'llama-bpe',
+      byte_fallback: false,
+    },
+  };
+  const tokenizer = new HfTokenizer(tokenizerJson, {
+    bos_token: ids.bosId === undefined ? null : tokens[ids.bosId],
+    eos_token: ids.eosIds.length ? tokens[ids.eosIds[0]] : null,
+  }, file);
+  return Object.assign(tokenizer, { eosIds: ids.eosIds });
+}
