@@ -1,0 +1,242 @@
+// @module native/addon
+// N-API entry points of the `sling_native` addon: run-time CPU dispatch to the fastest kernel family, and the
+// split of one (batched) GEMM over the thread pool. Buffers are used zero-copy: the typed arrays' memory is
+// handed straight to the kernels. Argument validation (bounds of every batch item) happens in TypeScript
+// (src/engine/backend/gemm-args.ts) before the call; this file only checks types.
+//
+// JS API:
+//   gemm(kind, a, b, c, params)  kind 0 = FP32 (b Float32Array), 1 = bf16 (b Uint16Array); params is a
+//                                Float64Array [m, n, k, transA, transB, beta, batch, strideA, strideB,
+//                                strideC, offsetA, offsetB, offsetC]
+//   info() -> { isa, bf16, avx512, avx512bf16, avx2, amx, threads, threshold }
+//   configure({ isa?, threads?, threshold? })   for tests (every family) and benchmarks (threshold sweep)
+#include <node_api.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace sling {
+namespace {
+
+struct Family {
+  const char *name;
+  GemmF32Fn f32;
+  GemmBf16Fn bf16;
+  const char *bf16Name;
+  TileShape tile;
+};
+
+const Family AVX512_BF16 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512bf16, "avx512bf16", {14, 32}};
+const Family AVX512 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512, "widened", {14, 32}};
+const Family AVX2 = {"avx2", gemm_f32_avx2, gemm_bf16_avx2, "widened", {6, 16}};
+const Family PORTABLE = {"portable", gemm_f32_portable, gemm_bf16_portable, "widened", {4, 8}};
+
+bool has_avx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+bool has_avx512bf16() { return has_avx512() && __builtin_cpu_supports("avx512bf16"); }
+bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+const Family *best_family() {
+  if (has_avx512bf16()) return &AVX512_BF16;
+  if (has_avx512()) return &AVX512;
+  if (has_avx2()) return &AVX2;
+  return &PORTABLE;
+}
+
+// Below this many FLOPs (2·m·n·k per call) one thread runs the whole GEMM. Measured on the 2-core AMD EPYC
+// (Zen 4) dev machine with bench/gemm.ts --threshold: the fork-join wake-up of the sleeping worker costs
+// ~20-60 µs, so square GEMMs gain from the second thread only from about 2^22 FLOPs (n ≈ 128) up.
+double threshold = 4.0e6;
+const Family *family = nullptr;
+ThreadPool *pool = nullptr;
+
+int default_threads() {
+  const char *fromEnv = std::getenv("SLING_THREADS");
+  if (fromEnv && std::atoi(fromEnv) > 0) return std::atoi(fromEnv);
+  unsigned int hardware = std::thread::hardware_concurrency();
+  return hardware == 0 ? 1 : (int)hardware;
+}
+
+ThreadPool &the_pool() {
+  if (!pool) pool = new ThreadPool(default_threads(), WORKSPACE_A_BYTES, WORKSPACE_B_BYTES);
+  return *pool;
+}
+
+template <class BInput, class Fn>
+void run_gemm(const float *a, const BInput *b, float *c, const double *params, Fn kernel) {
+  const long m = (long)params[0], n = (long)params[1], k = (long)params[2];
+  const bool transA = params[3] != 0, transB = params[4] != 0;
+  const float beta = (float)params[5];
+  const long batch = (long)params[6];
+  const long strideA = (long)params[7], strideB = (long)params[8], strideC = (long)params[9];
+  const long offsetA = (long)params[10], offsetB = (long)params[11], offsetC = (long)params[12];
+  if (m <= 0 || n <= 0 || batch <= 0) return;
+  auto problem_at = [&](long item) {
+    GemmProblem<BInput> p;
+    p.m = m, p.n = n, p.k = k;
+    p.a = a + offsetA + item * strideA;
+    p.aRowStride = transA ? 1 : k, p.aColStride = transA ? m : 1;
+    p.b = b + offsetB + item * strideB;
+    p.bRowStride = transB ? 1 : n, p.bColStride = transB ? k : 1;
+    p.c = c + offsetC + item * strideC;
+    p.ldc = n, p.beta = beta;
+    return p;
+  };
+  ThreadPool &threads = the_pool();
+  const double flops = 2.0 * (double)m * (double)n * (double)k * (double)batch;
+  int parts = flops < threshold ? 1 : threads.threads();
+  if (parts <= 1) {
+    ThreadWorkspace &workspace = threads.workspace0();
+    for (long item = 0; item < batch; item++) kernel(problem_at(item), 0, m, 0, n, workspace.a, workspace.b);
+    return;
+  }
+  // Independent batch items (C not overlapping) are dealt out whole; otherwise each item is cut into column
+  // (or row) strips at tile boundaries, and items run one after another to keep their order.
+  if (batch >= parts && (strideC >= m * n)) {
+    threads.run(parts, [&](int part, ThreadWorkspace &workspace) {
+      const long first = batch * part / parts, last = batch * (part + 1) / parts;
+      for (long item = first; item < last; item++)
+        kernel(problem_at(item), 0, m, 0, n, workspace.a, workspace.b);
+    });
+    return;
+  }
+  const TileShape tile = family->tile;
+  for (long item = 0; item < batch; item++) {
+    const GemmProblem<BInput> p = problem_at(item);
+    const bool splitColumns = n >= m;
+    const long unit = splitColumns ? tile.nr : tile.mr;
+    const long tiles = ((splitColumns ? n : m) + unit - 1) / unit;
+    const int used = tiles < parts ? (int)tiles : parts;
+    threads.run(used, [&](int part, ThreadWorkspace &workspace) {
+      const long extent = splitColumns ? n : m;
+      const long from = tiles * part / used * unit;
+      const long to = part == used - 1 ? extent : tiles * (part + 1) / used * unit;
+      if (splitColumns) kernel(p, 0, m, from, to, workspace.a, workspace.b);
+      else kernel(p, from, to, 0, n, workspace.a, workspace.b);
+    });
+  }
+}
+
+napi_value throw_type_error(napi_env env, const char *message) {
+  napi_throw_type_error(env, "SLING_NATIVE_ARGUMENT", message);
+  return nullptr;
+}
+
+bool typed_array(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
+  bool isTyped = false;
+  if (napi_is_typedarray(env, value, &isTyped) != napi_ok || !isTyped) return false;
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, value, &type, length, data, nullptr, nullptr) != napi_ok) return false;
+  return type == expected;
+}
+
+napi_value gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 5) return throw_type_error(env, "gemm(kind, a, b, c, params) needs 5 arguments");
+  int kind = 0;
+  napi_get_value_int32(env, argv[0], &kind);
+  void *a, *b, *c, *params;
+  size_t lengthA, lengthB, lengthC, lengthParams;
+  if (!typed_array(env, argv[1], napi_float32_array, &a, &lengthA)) return throw_type_error(env, "a must be a Float32Array");
+  if (!typed_array(env, argv[2], kind == 1 ? napi_uint16_array : napi_float32_array, &b, &lengthB))
+    return throw_type_error(env, kind == 1 ? "b must be a Uint16Array (bf16)" : "b must be a Float32Array");
+  if (!typed_array(env, argv[3], napi_float32_array, &c, &lengthC)) return throw_type_error(env, "c must be a Float32Array");
+  if (!typed_array(env, argv[4], napi_float64_array, &params, &lengthParams) || lengthParams < 13)
+    return throw_type_error(env, "params must be a Float64Array of 13 numbers");
+  if (kind == 1)
+    run_gemm<unsigned short>((const float *)a, (const unsigned short *)b, (float *)c, (const double *)params,
+                             family->bf16);
+  else
+    run_gemm<float>((const float *)a, (const float *)b, (float *)c, (const double *)params, family->f32);
+  return nullptr;
+}
+
+void set_property(napi_env env, napi_value object, const char *key, napi_value value) {
+  napi_set_named_property(env, object, key, value);
+}
+napi_value make_bool(napi_env env, bool value) {
+  napi_value result;
+  napi_get_boolean(env, value, &result);
+  return result;
+}
+napi_value make_string(napi_env env, const char *value) {
+  napi_value result;
+  napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+napi_value make_number(napi_env env, double value) {
+  napi_value result;
+  napi_create_double(env, value, &result);
+  return result;
+}
+
+napi_value info(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_object(env, &result);
+  set_property(env, result, "isa", make_string(env, family->name));
+  set_property(env, result, "bf16", make_string(env, family->bf16Name));
+  set_property(env, result, "avx512", make_bool(env, has_avx512()));
+  set_property(env, result, "avx512bf16", make_bool(env, has_avx512bf16()));
+  set_property(env, result, "avx2", make_bool(env, has_avx2()));
+  set_property(env, result, "amx", make_bool(env, __builtin_cpu_supports("amx-bf16")));
+  set_property(env, result, "threads", make_number(env, the_pool().threads()));
+  set_property(env, result, "threshold", make_number(env, threshold));
+  return result;
+}
+
+// configure({ isa: 'avx512bf16' | 'avx512' | 'avx2' | 'portable', threshold: number }). An ISA the CPU lacks
+// is refused, so tests can walk every family that this machine can run.
+napi_value configure(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value options;
+  napi_get_cb_info(env, info, &argc, &options, nullptr, nullptr);
+  if (argc < 1) return throw_type_error(env, "configure(options) needs an object");
+  bool has = false;
+  napi_has_named_property(env, options, "threshold", &has);
+  if (has) {
+    napi_value value;
+    napi_get_named_property(env, options, "threshold", &value);
+    napi_get_value_double(env, value, &threshold);
+  }
+  napi_has_named_property(env, options, "isa", &has);
+  if (has) {
+    napi_value value;
+    char name[32] = {0};
+    size_t length = 0;
+    napi_get_named_property(env, options, "isa", &value);
+    napi_get_value_string_utf8(env, value, name, sizeof name, &length);
+    const std::string isa(name);
+    if (isa == "avx512bf16" && has_avx512bf16()) family = &AVX512_BF16;
+    else if (isa == "avx512" && has_avx512()) family = &AVX512;
+    else if (isa == "avx2" && has_avx2()) family = &AVX2;
+    else if (isa == "portable") family = &PORTABLE;
+    else if (isa == "best") family = best_family();
+    else return throw_type_error(env, ("ISA not available on this CPU: " + isa).c_str());
+  }
+  return nullptr;
+}
+
+napi_value init(napi_env env, napi_value exports) {
+  if (!family) family = best_family();
+  napi_value function;
+  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, gemm, nullptr, &function);
+  set_property(env, exports, "gemm", function);
+  napi_create_function(env, "info", NAPI_AUTO_LENGTH, info, nullptr, &function);
+  set_property(env, exports, "info", function);
+  napi_create_function(env, "configure", NAPI_AUTO_LENGTH, configure, nullptr, &function);
+  set_property(env, exports, "configure", function);
+  return exports;
+}
+
+}  // namespace
+}  // namespace sling
+
+NAPI_MODULE_INIT() { return sling::init(env, exports); }

@@ -1,0 +1,159 @@
+// @module native/kernels-avx512
+// AVX-512 kernel families: FP32 14x32 micro-kernel (28 zmm accumulators + 2 B vectors + 1 broadcast = 31 of 32
+// registers), bf16 14x32 micro-kernel on AVX512-BF16 `vdpbf16ps` (A rounded to bf16 while packing, B = bf16
+// weights packed as k-pairs, FP32 accumulation), and a bf16 path for AVX-512 CPUs without BF16 that widens B
+// to FP32 while packing. Everything in this file is compiled for AVX-512 via the pragma below (function-level
+// target attributes), so the rest of the addon still runs on older CPUs.
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma,avx2")
+#include <immintrin.h>
+
+#include "kernels.h"
+
+namespace sling {
+namespace {
+
+const int MR = 14;
+const int NR = 32;
+
+inline void store_tile(__m512 (&acc)[MR][2], float *c, long ldc, int accumulate) {
+  for (int r = 0; r < MR; r++) {
+    float *row = c + r * ldc;
+    if (accumulate) {
+      acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(row));
+      acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_loadu_ps(row + 16));
+    }
+    _mm512_storeu_ps(row, acc[r][0]);
+    _mm512_storeu_ps(row + 16, acc[r][1]);
+  }
+}
+
+void kernel_f32_14x32(long kc, const float *__restrict pa, const float *__restrict pb, float *c, long ldc,
+                      int accumulate) {
+  __m512 acc[MR][2];
+#pragma GCC unroll 14
+  for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (long l = 0; l < kc; l++) {
+    const __m512 b0 = _mm512_load_ps(pb);
+    const __m512 b1 = _mm512_load_ps(pb + 16);
+    _mm_prefetch((const char *)(pb + 8 * NR), _MM_HINT_T0);
+#pragma GCC unroll 14
+    for (int r = 0; r < MR; r++) {
+      const __m512 a = _mm512_set1_ps(pa[r]);
+      acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
+    }
+    pa += MR;
+    pb += NR;
+  }
+  store_tile(acc, c, ldc, accumulate);
+}
+
+// A and B hold bf16 k-pairs: one 32-bit lane = (even k in the low half, odd k in the high half).
+void kernel_bf16_14x32(long kc, const unsigned int *__restrict pa, const unsigned short *__restrict pb, float *c,
+                       long ldc, int accumulate) {
+  __m512 acc[MR][2];
+#pragma GCC unroll 14
+  for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  const long pairs = (kc + 1) / 2;
+  for (long l = 0; l < pairs; l++) {
+    const __m512bh b0 = (__m512bh)_mm512_load_si512((const void *)pb);
+    const __m512bh b1 = (__m512bh)_mm512_load_si512((const void *)(pb + 32));
+    _mm_prefetch((const char *)(pb + 8 * 2 * NR), _MM_HINT_T0);
+#pragma GCC unroll 14
+    for (int r = 0; r < MR; r++) {
+      const __m512bh a = (__m512bh)_mm512_set1_epi32((int)pa[r]);
+      acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+      acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+    }
+    pa += MR;
+    pb += 2 * NR;
+  }
+  store_tile(acc, c, ldc, accumulate);
+}
+
+struct F32Traits {
+  typedef float AElement;
+  typedef float BInput;
+  typedef float BElement;
+  static const long MR = sling::MR, NR = sling::NR, KC = 256, MC = 14 * 12, NC = 1024;
+  static long a_panel_elements(long kc) { return MR * kc; }
+  static long b_panel_elements(long kc) { return NR * kc; }
+  static void pack_a(const float *a, long rs, long cs, long rows, long kc, float *out) {
+    pack_a_f32<sling::MR>(a, rs, cs, rows, kc, out);
+  }
+  static void pack_b(const float *b, long rs, long cs, long cols, long kc, float *out) {
+    pack_b_f32<sling::NR>(b, rs, cs, cols, kc, out);
+  }
+  static void kernel(long kc, const float *pa, const float *pb, float *c, long ldc, int accumulate) {
+    kernel_f32_14x32(kc, pa, pb, c, ldc, accumulate);
+  }
+};
+
+struct WidenedBf16Traits : F32Traits {
+  typedef unsigned short BInput;
+  static void pack_b(const unsigned short *b, long rs, long cs, long cols, long kc, float *out) {
+    pack_b_bf16_as_f32<sling::NR>(b, rs, cs, cols, kc, out);
+  }
+};
+
+struct Bf16Traits {
+  typedef unsigned int AElement;
+  typedef unsigned short BInput;
+  typedef unsigned short BElement;
+  static const long MR = sling::MR, NR = sling::NR, KC = 512, MC = 14 * 12, NC = 1024;
+  static long a_panel_elements(long kc) { return MR * ((kc + 1) / 2); }
+  static long b_panel_elements(long kc) { return 2 * NR * ((kc + 1) / 2); }
+  static void pack_a(const float *a, long rs, long cs, long rows, long kc, unsigned int *out) {
+    const long pairs = (kc + 1) / 2;
+    for (long r = 0; r < MR; r++) {
+      for (long q = 0; q < pairs; q++) {
+        unsigned int low = 0, high = 0;
+        if (r < rows) {
+          low = f32_to_bf16_bits(a[r * rs + (2 * q) * cs]);
+          if (2 * q + 1 < kc) high = f32_to_bf16_bits(a[r * rs + (2 * q + 1) * cs]);
+        }
+        out[q * MR + r] = low | (high << 16);
+      }
+    }
+  }
+  static void pack_b(const unsigned short *b, long rs, long cs, long cols, long kc, unsigned short *out) {
+    const long pairs = (kc + 1) / 2;
+    for (long q = 0; q < pairs; q++) {
+      unsigned short *dst = out + q * 2 * NR;
+      const unsigned short *even = b + (2 * q) * rs;
+      const bool hasOdd = 2 * q + 1 < kc;
+      for (long j = 0; j < NR; j++) {
+        if (j < cols) {
+          dst[2 * j] = even[j * cs];
+          dst[2 * j + 1] = hasOdd ? even[rs + j * cs] : 0;
+        } else {
+          dst[2 * j] = dst[2 * j + 1] = 0;
+        }
+      }
+    }
+  }
+  static void kernel(long kc, const unsigned int *pa, const unsigned short *pb, float *c, long ldc,
+                     int accumulate) {
+    kernel_bf16_14x32(kc, pa, pb, c, ldc, accumulate);
+  }
+};
+
+}  // namespace
+
+void gemm_f32_avx512(const GemmProblem<float> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
+  gemm_range<F32Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
+}
+
+void gemm_bf16_avx512bf16(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
+                          void *wsB) {
+  gemm_range<Bf16Traits>(p, i0, i1, j0, j1, (unsigned int *)wsA, (unsigned short *)wsB);
+}
+
+void gemm_bf16_avx512(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
+                      void *wsB) {
+  gemm_range<WidenedBf16Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
+}
+
+}  // namespace sling
+#pragma GCC pop_options

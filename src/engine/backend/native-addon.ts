@@ -1,0 +1,47 @@
+/**
+ * @module engine/backend/native-addon
+ * Loads the `sling_native` N-API addon built by scripts/build-native.mjs during `npm install`. Loading never
+ * throws: a missing build (no compiler at install time) or a load failure becomes a one-line reason that the
+ * selector reports once before falling back to wasm.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeInfo {
+  isa: 'avx512' | 'avx2' | 'portable';
+  /** How gemmBf16 runs: 'avx512bf16' (vdpbf16ps) or 'widened' (bf16 converted to FP32 while packing). */
+  bf16: 'avx512bf16' | 'widened';
+  avx512: boolean;
+  avx512bf16: boolean;
+  avx2: boolean;
+  amx: boolean;
+  threads: number;
+  threshold: number;
+}
+
+export interface NativeAddon {
+  gemm(kind: 0 | 1, a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, params: Float64Array): void;
+  info(): NativeInfo;
+  configure(options: { isa?: 'avx512bf16' | 'avx512' | 'avx2' | 'portable' | 'best'; threshold?: number }): void;
+}
+
+export const addonPath = join(dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/sling_native.node');
+
+let loaded: { addon?: NativeAddon; reason?: string } | undefined;
+
+export function loadNativeAddon(): { addon?: NativeAddon; reason?: string } {
+  if (loaded) return loaded;
+  if (!existsSync(addonPath)) {
+    loaded = { reason: 'native addon not built (run `npm run build:native` to see why)' };
+    return loaded;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    loaded = { addon };
+  } catch (error) {
+    loaded = { reason: `native addon failed to load (${(error as Error).message.split('\n')[0]})` };
+  }
+  return loaded;
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SlingError } from '../../core/errors.ts';
+import { checkAgainstReference } from './conformance.ts';
+import { loadNativeAddon } from './native-addon.ts';
+import { createNativeBackend } from './native.ts';
+
+const { addon, reason } = loadNativeAddon();
+const skip = addon ? false : `${reason}`;
+
+describe('native backend', { skip }, () => {
+  const info = addon!.info();
+  // Every kernel family this CPU can run, not only the one the dispatcher picks.
+  const families = [
+    ...(info.avx512bf16 ? (['avx512bf16'] as const) : []),
+    ...(info.avx512 ? (['avx512'] as const) : []),
+    ...(info.avx2 ? (['avx2'] as const) : []),
+    'portable' as const,
+  ];
+  for (const isa of families) {
+    for (const threshold of [Infinity, 0]) {
+      const threads = threshold === 0 ? 'all threads' : 'one thread';
+      it(`${isa} FP32 matches the float64 reference (${threads})`, () => {
+        addon!.configure({ isa, threshold });
+        try {
+          checkAgainstReference(createNativeBackend(addon!), 'fp32', 11);
+        } finally {
+          addon!.configure({ isa: 'best', threshold: info.threshold });
+        }
+      });
+      it(`${isa} bf16 matches the float64 reference (${threads})`, () => {
+        addon!.configure({ isa, threshold });
+        try {
+          checkAgainstReference(createNativeBackend(addon!), 'bf16', 23);
+        } finally {
+          addon!.configure({ isa: 'best', threshold: info.threshold });
+        }
+      });
+    }
+  }
+
+  it('describes the CPU features it uses', () => {
+    const backend = createNativeBackend(addon!);
+    assert.match(backend.description, /^native \(.+, \d+ threads?\)$/);
+    assert.equal(backend.fastBf16, info.bf16 === 'avx512bf16');
+  });
+
+  it('overwrites NaN in C when beta is 0', () => {
+    const c = new Float32Array([NaN, NaN]);
+    createNativeBackend(addon!).gemm(new Float32Array([1, 2]), new Float32Array([3, 4, 5, 6]), c, { m: 1, n: 2, k: 2 });
+    assert.deepEqual([...c], [13, 16]);
+  });
+
+  it('rejects operands too small for the arguments instead of reading past them', () => {
+    const backend = createNativeBackend(addon!);
+    assert.throws(
+      () => backend.gemm(new Float32Array(6), new Float32Array(6), new Float32Array(4), { m: 2, n: 2, k: 3, batch: 2 }),
+      (error: unknown) => SlingError.isInstance(error) && error.code === 'GEMM_OUT_OF_BOUNDS',
+    );
+  });
+});

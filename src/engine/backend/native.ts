@@ -1,0 +1,30 @@
+/**
+ * @module engine/backend/native
+ * The `native` backend: GEMM in the C++ addon (AVX-512 / AVX512-BF16 / AVX2 kernels picked at run time,
+ * both cores above a FLOP threshold). Zero-copy: the typed arrays go straight to the kernels.
+ */
+import type { Backend, GemmArgs } from './backend.ts';
+import { gemmParams, resolveGemmArgs } from './gemm-args.ts';
+import type { NativeAddon, NativeInfo } from './native-addon.ts';
+
+function describe(info: NativeInfo): string {
+  const fp32 = info.isa === 'avx512' ? 'AVX-512 FP32' : info.isa === 'avx2' ? 'AVX2 FP32' : 'portable FP32';
+  const bf16 = info.bf16 === 'avx512bf16' ? 'AVX512-BF16' : 'bf16 widened to FP32';
+  return `native (${fp32}, ${bf16}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+}
+
+export function createNativeBackend(addon: NativeAddon): Backend {
+  const params = new Float64Array(13);
+  const info = addon.info();
+  return {
+    name: 'native',
+    description: describe(info),
+    fastBf16: info.bf16 === 'avx512bf16',
+    gemm(a: Float32Array, b: Float32Array, c: Float32Array, args: GemmArgs) {
+      addon.gemm(0, a, b, c, gemmParams(resolveGemmArgs(args, a.length, b.length, c.length), params));
+    },
+    gemmBf16(a: Float32Array, b: Uint16Array, c: Float32Array, args: GemmArgs) {
+      addon.gemm(1, a, b, c, gemmParams(resolveGemmArgs(args, a.length, b.length, c.length), params));
+    },
+  };
+}
