@@ -1,0 +1,73 @@
+/**
+ * @module engine/tensor/ops/cross-entropy
+ * Fused log-softmax + negative log-likelihood. Numerically stable (log-sum-exp with the row max), targets with
+ * `ignoreIndex` contribute nothing, 'mean' divides by the number of non-ignored targets (a batch where every
+ * target is ignored gives loss 0 and zero gradient rather than NaN). Only the per-row log-sum-exp is saved;
+ * backward recomputes softmax from the logits: dlogits = (softmax − onehot)·g.
+ */
+import { SlingError } from '../../../core/errors.ts';
+import { record } from '../autograd.ts';
+import { allocate, Tensor } from '../tensor.ts';
+
+export interface CrossEntropyOptions {
+  /** Targets equal to this are skipped. Default -100 (PyTorch / Hugging Face convention). */
+  ignoreIndex?: number;
+  /** 'mean' over non-ignored rows (default), 'sum', or 'none' for per-row losses shaped like the targets. */
+  reduction?: 'mean' | 'sum' | 'none';
+}
+
+/** logits: [..., V]; targets: one class id per row (prod of the leading dims). */
+export function crossEntropy(logits: Tensor, targets: Int32Array, options: CrossEntropyOptions = {}): Tensor {
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const reduction = options.reduction ?? 'mean';
+  const vocab = logits.shape[logits.ndim - 1];
+  const rows = logits.size / vocab;
+  if (targets.length !== rows) {
+    throw new SlingError('tensor_cross_entropy', `crossEntropy: ${targets.length} targets for ${rows} rows of ${logits.label()}`);
+  }
+  const x = logits.values;
+  const logSumExp = allocate(logits.floatDtype, rows);
+  const losses = allocate(logits.floatDtype, rows);
+  let count = 0;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const target = targets[r];
+    if (target === ignoreIndex) continue;
+    if (target < 0 || target >= vocab || !Number.isInteger(target)) {
+      throw new SlingError('tensor_cross_entropy', `crossEntropy: target ${target} at row ${r} is outside [0, ${vocab})`, {
+        hint: `use ${ignoreIndex} for positions that should not be scored`,
+      });
+    }
+    const base = r * vocab;
+    let maximum = -Infinity;
+    for (let j = 0; j < vocab; j++) if (x[base + j] > maximum) maximum = x[base + j];
+    let sum = 0;
+    for (let j = 0; j < vocab; j++) sum += Math.exp(x[base + j] - maximum);
+    logSumExp[r] = maximum + Math.log(sum);
+    losses[r] = logSumExp[r] - x[base + target];
+    total += losses[r];
+    count++;
+  }
+  let out: Tensor;
+  if (reduction === 'none') out = new Tensor(losses, rows === targets.length ? logits.shape.slice(0, -1) : [rows]);
+  else {
+    const value = allocate(logits.floatDtype, 1);
+    value[0] = reduction === 'mean' ? (count > 0 ? total / count : 0) : total;
+    out = new Tensor(value, []);
+  }
+  return record(out, 'crossEntropy', [logits], () => (grad) => {
+    const gradLogits = allocate(logits.floatDtype, logits.size);
+    const meanScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
+    for (let r = 0; r < rows; r++) {
+      const target = targets[r];
+      if (target === ignoreIndex) continue;
+      const g = (reduction === 'none' ? grad[r] : grad[0]) * meanScale;
+      if (g === 0) continue;
+      const base = r * vocab;
+      const shift = logSumExp[r];
+      for (let j = 0; j < vocab; j++) gradLogits[base + j] = Math.exp(x[base + j] - shift) * g;
+      gradLogits[base + target] -= g;
+    }
+    return [gradLogits];
+  });
+}
