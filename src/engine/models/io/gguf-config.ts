@@ -6,6 +6,7 @@
  */
 import { SlingError } from '../../../core/errors.ts';
 import type { LlamaConfig } from '../config.ts';
+import { ggufTyped } from './gguf-write.ts';
 
 export type GgufMetadata = Record<string, unknown>;
 
@@ -73,14 +74,14 @@ export function ggufMetadataFromConfig(config: LlamaConfig): GgufMetadata {
     [`${arch}.attention.head_count_kv`]: config.numKvHeads,
     [`${arch}.attention.key_length`]: config.headDim,
     [`${arch}.attention.value_length`]: config.headDim,
-    [`${arch}.attention.layer_norm_rms_epsilon`]: config.rmsNormEps,
-    [`${arch}.rope.freq_base`]: config.ropeTheta,
+    [`${arch}.attention.layer_norm_rms_epsilon`]: ggufTyped.scalar('f32', config.rmsNormEps),
+    [`${arch}.rope.freq_base`]: ggufTyped.scalar('f32', config.ropeTheta),
     [`${arch}.rope.dimension_count`]: config.headDim,
     [`${arch}.vocab_size`]: config.vocabSize,
   };
   if (config.ropeScaling?.type === 'linear') {
     metadata[`${arch}.rope.scaling.type`] = 'linear';
-    metadata[`${arch}.rope.scaling.factor`] = config.ropeScaling.factor;
+    metadata[`${arch}.rope.scaling.factor`] = ggufTyped.scalar('f32', config.ropeScaling.factor);
   }
   if (config.slidingWindow !== undefined) metadata[`${arch}.attention.sliding_window`] = config.slidingWindow;
   return metadata;

@@ -55,6 +55,6 @@ export function byteLevelTokenizerFromGguf(metadata: Record<string, unknown>, id
   const tokenizer = new HfTokenizer(tokenizerJson, {
     bos_token: ids.bosId === undefined ? null : tokens[ids.bosId],
     eos_token: ids.eosIds.length ? tokens[ids.eosIds[0]] : null,
-  }, file);
+  }, file, pre);
   return Object.assign(tokenizer, { eosIds: ids.eosIds });
 }

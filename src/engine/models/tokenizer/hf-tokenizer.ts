@@ -35,13 +35,14 @@ export class HfTokenizer implements Tokenizer {
   readonly bosId?: number;
   readonly eosIds: number[];
   private readonly library: LibraryTokenizer;
-  private readonly byteLevel: boolean;
+  readonly byteLevel: boolean;
   private readonly special = new Set<number>();
   private readonly addedContent = new Map<number, string>();
   private readonly bytesCache = new Map<number, Uint8Array>();
   private readonly cleanUpSpaces: boolean;
 
-  constructor(tokenizerJson: Json, tokenizerConfig: Json, file = 'tokenizer.json') {
+  /** `ggufPre` names the GGUF pre-tokenizer when this tokenizer was rebuilt from a GGUF file. */
+  constructor(readonly tokenizerJson: Json, tokenizerConfig: Json, file = 'tokenizer.json', readonly ggufPre?: string) {
     try {
       this.library = new LibraryTokenizer(tokenizerJson, tokenizerConfig);
     } catch (error) {

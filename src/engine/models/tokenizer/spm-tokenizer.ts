@@ -35,7 +35,7 @@ export class SpmTokenizer implements Tokenizer {
   private readonly bytesOf: Uint8Array[];
   private readonly special: boolean[];
 
-  constructor(private readonly vocabulary: SpmVocabulary) {
+  constructor(readonly vocabulary: SpmVocabulary) {
     const { pieces, types } = vocabulary;
     this.vocabSize = pieces.length;
     this.bosId = vocabulary.bosId;

@@ -1,0 +1,90 @@
+/**
+ * Independent reference: llama.cpp (node-llama-cpp 3.21.1) tokenizes the shared stories260K GGUF like our
+ * tokenizers do, and loads and runs the GGUF files our writer produces.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getLlama, LlamaCompletion, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import { loadCheckpoint } from '../load-checkpoint.ts';
+import { writeGgufCheckpoint } from './gguf-export.ts';
+import { permuteRopeRows } from './rope-layout.ts';
+import { randomCheckpoint, tinyConfig } from './test-checkpoint.ts';
+import { stories260KDir, stories260KSkip as skip } from './test-data.ts';
+import type { Checkpoint } from './checkpoint.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'sling-llama-cpp-'));
+let llama: Llama | undefined;
+const getReference = async () => (llama ??= await getLlama({ gpu: false, logLevel: LlamaLogLevel.error }));
+test.after(async () => {
+  await llama?.dispose();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const texts = ['Once upon a time', 'Hello world!', ' leading space', 'a  b\n\nc', 'café 🙂 日本', 'Lily\'s mom said, "Lily, let\'s go to the park."', 'The END.\n'];
+const oracle = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.';
+
+async function greedyCompletion(modelPath: string, prompt: string, maxTokens: number): Promise<{ text: string; tokens: number[][] }> {
+  const model = await (await getReference()).loadModel({ modelPath });
+  try {
+    const context = await model.createContext({ contextSize: 256, threads: 1 });
+    const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
+    const text = await completion.generateCompletion(prompt, { maxTokens, temperature: 0 });
+    const tokens = texts.map((sample) => [...model.tokenize(sample)].map(Number));
+    await context.dispose();
+    return { text, tokens };
+  } finally {
+    await model.dispose();
+  }
+}
+
+test('llama.cpp tokenizes stories260K.gguf exactly like our GGUF and tok512.bin tokenizers', { skip }, async () => {
+  const fromGguf = await loadCheckpoint(stories260KDir + 'stories260K.gguf');
+  const fromBin = await loadCheckpoint(stories260KDir + 'stories260K.bin');
+  const model = await (await getReference()).loadModel({ modelPath: stories260KDir + 'stories260K.gguf' });
+  try {
+    for (const text of texts) {
+      const reference = [...model.tokenize(text)].map(Number);
+      assert.deepEqual(fromGguf.tokenizer.encode(text), reference, JSON.stringify(text));
+      assert.deepEqual(fromBin.tokenizer.encode(text), reference, JSON.stringify(text));
+    }
+  } finally {
+    await model.dispose();
+  }
+});
+
+async function expectStoriesText(checkpoint: Checkpoint, name: string, dtype?: 'f32' | 'f16' | 'bf16') {
+  const file = join(folder, name);
+  writeGgufCheckpoint(file, checkpoint, { dtype });
+  const { text, tokens } = await greedyCompletion(file, 'Once upon a time', 24);
+  const story = 'Once upon a time' + text;
+  assert.ok(story.length > 60 && oracle.startsWith(story), `llama.cpp generated ${JSON.stringify(text)}`);
+  for (const [index, sample] of texts.entries()) assert.deepEqual(tokens[index], checkpoint.tokenizer.encode(sample), JSON.stringify(sample));
+}
+
+test('llama.cpp runs stories260K written by our GGUF writer (from llama2.c) and reproduces the reference story', { skip }, async () => {
+  await expectStoriesText(await loadCheckpoint(stories260KDir + 'stories260K.bin'), 'stories-from-bin.gguf');
+});
+
+test('our writer permutes rotate-half q/k rows for llama.cpp: the same model stored in HF layout gives the same story', { skip }, async () => {
+  const checkpoint = await loadCheckpoint(stories260KDir + 'stories260K.bin');
+  const { headDim } = checkpoint.config;
+  for (const [name, tensor] of checkpoint.tensors) {
+    if (/self_attn\.[qk]_proj/.test(name)) checkpoint.tensors.set(name, permuteRopeRows(tensor, headDim, 'interleaved-to-half'));
+  }
+  checkpoint.config = { ...checkpoint.config, ropeConvention: 'half' };
+  await expectStoriesText(checkpoint, 'stories-half.gguf');
+});
+
+for (const dtype of ['f16', 'bf16'] as const) {
+  test(`llama.cpp loads and runs a random tiny ${dtype} model written by our GGUF writer`, { skip }, async () => {
+    const tokenizer = (await loadCheckpoint(stories260KDir + 'stories260K.bin')).tokenizer;
+    const file = join(folder, `random-${dtype}.gguf`);
+    writeGgufCheckpoint(file, randomCheckpoint(tinyConfig({ tieWordEmbeddings: dtype === 'bf16' }), tokenizer, 7), { dtype });
+    const { text, tokens } = await greedyCompletion(file, 'Once upon a time', 8);
+    assert.equal(typeof text, 'string');
+    for (const [index, sample] of texts.entries()) assert.deepEqual(tokens[index], tokenizer.encode(sample));
+  });
+}
