@@ -213,10 +213,14 @@ export class DatasetRepository {
     return row ? toRow(row) : null;
   }
 
-  /** What a split needs to know about every row, without messages (small even for 100k rows). */
-  async splitKeys(versionId: number): Promise<{ position: number; contentHash: string; label: string | null; splitFixed: boolean }[]> {
+  /** What a split needs to know about each row, without messages (small even for 100k rows). */
+  async splitKeys(
+    versionId: number,
+    options: { unassignedOnly?: boolean } = {},
+  ): Promise<{ position: number; contentHash: string; label: string | null; splitFixed: boolean }[]> {
     const rows = await this.sql.query(
-      'SELECT position, content_hash, label, split_fixed FROM dataset_rows WHERE version_id = ? ORDER BY position',
+      `SELECT position, content_hash, label, split_fixed FROM dataset_rows WHERE version_id = ?
+       ${options.unassignedOnly ? 'AND split IS NULL' : ''} ORDER BY position`,
       [versionId],
     );
     return rows.map((row) => ({
