@@ -73,12 +73,12 @@ export class Random {
     return mean + std * radius * Math.cos(2 * Math.PI * v);
   }
 
-  fillUniform(out: Float32Array | Float64Array, low: number, high: number): typeof out {
+  fillUniform<T extends Float32Array | Float64Array>(out: T, low: number, high: number): T {
     for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * this.nextFloat();
     return out;
   }
 
-  fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): typeof out {
+  fillNormal<T extends Float32Array | Float64Array>(out: T, mean = 0, std = 1): T {
     for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, std);
     return out;
   }
