@@ -1,36 +1,13 @@
 /**
  * @module engine/models/linear-layer
- * The projection modules of a model: y = x·Wᵀ + b with W stored [out, in] as in Hugging Face. The model holds
- * them behind the `LinearLayer` interface so training can swap a target projection for a LoRA wrapper
- * (engine/nn) by its Hugging Face module name without the model knowing about LoRA.
+ * What the model needs from a projection: y = forward(x) and its named parameters. Projections start as
+ * `Linear` from engine/nn (W stored [out, in] as in Hugging Face); training swaps target ones for `LoRALinear`
+ * by Hugging Face module name (Llama.replaceLinear) without the model knowing about LoRA.
  */
-import { linear, type Tensor } from '../tensor/index.ts';
+import type { Tensor } from '../tensor/index.ts';
 
 export interface LinearLayer {
   forward(x: Tensor): Tensor;
-  /** Parameters relative to the module, e.g. [['weight', W], ['bias', b]] or LoRA's [['lora_A.weight', A], ...]. */
+  /** Parameters relative to the module, e.g. [['weight', W], ['bias', b]] or LoRA's [..., ['lora_A.weight', A]]. */
   namedParameters(): [string, Tensor][];
-}
-
-export class Linear implements LinearLayer {
-  constructor(
-    public weight: Tensor,
-    public bias: Tensor | null = null,
-  ) {}
-
-  forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
-  }
-
-  namedParameters(): [string, Tensor][] {
-    return this.bias ? [['weight', this.weight], ['bias', this.bias]] : [['weight', this.weight]];
-  }
-
-  get inFeatures(): number {
-    return this.weight.shape[1];
-  }
-
-  get outFeatures(): number {
-    return this.weight.shape[0];
-  }
 }

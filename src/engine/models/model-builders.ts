@@ -10,7 +10,7 @@ import { fromBf16, full, normal, Random, Tensor } from '../tensor/index.ts';
 import type { LlamaConfig } from './config.ts';
 import type { Checkpoint } from './io/checkpoint.ts';
 import { convertRaw, rawToF32 } from './io/raw-tensor.ts';
-import { Linear } from './linear-layer.ts';
+import { Linear } from '../nn/index.ts';
 import { Llama, LlamaAttention, LlamaBlock, LlamaMlp } from './llama.ts';
 
 /** What a parameter is, so a random source knows how to initialise it. */

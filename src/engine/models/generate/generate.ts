@@ -106,7 +106,7 @@ export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: numbe
       stepMask[b] = 0;
       stepIds[b] = padId;
       if (row.finish) return;
-      const rowLogits = logits.slice(b * vocabSize, (b + 1) * vocabSize);
+      const rowLogits = Float32Array.from(logits.subarray(b * vocabSize, (b + 1) * vocabSize));
       const allowed = row.constraint ? row.constraint.allowedTokens(row.state!, maxTokens - step) : undefined;
       const id = sampleToken(rowLogits, options, random, options.repetitionPenalty ? [...row.prompt, ...row.generated] : [], allowed);
       row.generated.push(id);
