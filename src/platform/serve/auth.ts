@@ -15,6 +15,8 @@ export interface AuthOptions {
   limiter: RateLimiter;
   /** Requests per minute for keys without their own limit (and for anonymous use); 0 = unlimited. */
   defaultRateLimit: number;
+  /** False for the dashboard's own API: its polling must not eat a key's request allowance. */
+  rateLimit?: boolean;
 }
 
 export function authenticate(options: AuthOptions): MiddlewareHandler<ServeEnv> {
@@ -34,7 +36,7 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<ServeEnv> 
       bucket = `key:${record.id}`;
       perMinute = record.rateLimitPerMinute ?? options.defaultRateLimit;
     }
-    const decision = options.limiter.take(bucket, perMinute);
+    const decision = options.rateLimit === false ? { allowed: true, retryAfterSeconds: 0 } : options.limiter.take(bucket, perMinute);
     if (!decision.allowed) {
       throw new ApiError(
         429,
