@@ -1,0 +1,50 @@
+/**
+ * @module engine/models/tokenizer/chat-template
+ * Renders a model's Jinja chat template (tokenizer_config.json `chat_template` or GGUF
+ * `tokenizer.chat_template`) with @huggingface/jinja, with the variables transformers passes:
+ * messages, add_generation_prompt, bos_token, eos_token (and tools when given).
+ */
+import { Template } from '@huggingface/jinja';
+import { SlingError } from '../../../core/errors.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool' | string;
+  content: string;
+  [key: string]: unknown;
+}
+
+export interface ChatTemplateOptions {
+  /** End with the opening of an assistant turn, so the model writes the reply. */
+  addGenerationPrompt?: boolean;
+  bosToken?: string;
+  eosToken?: string;
+  tools?: unknown[];
+  /** Extra variables some templates read (e.g. enable_thinking for Qwen3). */
+  variables?: Record<string, unknown>;
+}
+
+const compiled = new Map<string, Template>();
+
+export function renderChatTemplate(template: string, messages: ChatMessage[], options: ChatTemplateOptions = {}): string {
+  let parsed = compiled.get(template);
+  if (!parsed) {
+    try {
+      parsed = new Template(template);
+    } catch (error) {
+      throw new SlingError('CHAT_TEMPLATE_INVALID', `the chat template does not parse: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    compiled.set(template, parsed);
+  }
+  try {
+    return parsed.render({
+      ...options.variables,
+      messages,
+      add_generation_prompt: options.addGenerationPrompt ?? false,
+      bos_token: options.bosToken ?? '',
+      eos_token: options.eosToken ?? '',
+      ...(options.tools ? { tools: options.tools } : {}),
+    });
+  } catch (error) {
+    throw new SlingError('CHAT_TEMPLATE_FAILED', `rendering the chat template failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
