@@ -7,10 +7,10 @@
 import { Template } from '@huggingface/jinja';
 import { SlingError } from '../../../core/errors.ts';
 
+/** Extra fields (tool_calls, name, ...) pass through to the template untouched. */
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant' | 'tool' | string;
+  role: string;
   content: string;
-  [key: string]: unknown;
 }
 
 export interface ChatTemplateOptions {
@@ -25,7 +25,7 @@ export interface ChatTemplateOptions {
 
 const compiled = new Map<string, Template>();
 
-export function renderChatTemplate(template: string, messages: ChatMessage[], options: ChatTemplateOptions = {}): string {
+export function renderChatTemplate(template: string, messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string {
   let parsed = compiled.get(template);
   if (!parsed) {
     try {
