@@ -1,0 +1,67 @@
+/**
+ * @module engine/train/setup-model
+ * Builds the model a recipe trains: the base from its checkpoint, then either LoRA wrappers on the target
+ * projections (base frozen; with bf16 precision the frozen matrices stay bf16 so matmuls use gemmBf16) or every
+ * weight trainable in FP32 for full fine-tuning. Returns the trainable tensors under their Hugging Face names.
+ */
+import { SlingError } from '../../core/errors.ts';
+import type { Checkpoint } from '../models/io/checkpoint.ts';
+import type { Llama } from '../models/llama.ts';
+import { modelFromCheckpoint } from '../models/model-builders.ts';
+import { Random, type Tensor } from '../tensor/index.ts';
+import { LoraLinear } from './lora-linear.ts';
+import { targetModulesOf, type Recipe } from './recipe/recipe-schema.ts';
+
+export interface TrainableTensor {
+  name: string;
+  tensor: Tensor;
+  /** Norm weights and biases are exempt from weight decay. */
+  decay: boolean;
+}
+
+export interface TrainingModel {
+  model: Llama;
+  trainable: TrainableTensor[];
+  /** LoRA wrappers by HF module name (empty for full fine-tuning). */
+  loraLayers: Map<string, LoraLinear>;
+}
+
+export function setupModel(checkpoint: Checkpoint, recipe: Recipe): TrainingModel {
+  if (recipe.method === 'full' && recipe.precision === 'bf16') {
+    throw new SlingError('RECIPE_UNSUPPORTED', 'bf16 precision is supported for LoRA only (full fine-tuning keeps FP32 weights)', { field: 'precision', hint: 'use precision: fp32 with method: full' });
+  }
+  const model = modelFromCheckpoint(checkpoint, { dtype: recipe.precision === 'bf16' ? 'bf16' : 'f32' });
+  const loraLayers = new Map<string, LoraLinear>();
+  const parameters = model.namedParameters();
+  if (recipe.method === 'full') {
+    for (const [, tensor] of parameters) tensor.requiresGrad = true;
+    return { model, loraLayers, trainable: parameters.map(([name, tensor]) => ({ name, tensor, decay: tensor.ndim >= 2 })) };
+  }
+  for (const [, tensor] of parameters) tensor.requiresGrad = false;
+  const kinds = new Set<string>(targetModulesOf(recipe));
+  const init = new Random(recipe.seed);
+  const options = { r: recipe.lora.r, alpha: recipe.lora.alpha, dropout: recipe.lora.dropout, useRslora: recipe.lora.use_rslora };
+  for (const [name] of model.linearModules()) {
+    if (!kinds.has(name.slice(name.lastIndexOf('.') + 1))) continue;
+    model.replaceLinear(name, (existing) => {
+      // projections are nn Linear layers (weight [out, in], optional bias)
+      const base = existing as unknown as { weight: Tensor; bias: Tensor | null };
+      const layer = new LoraLinear(base.weight, base.bias, options, init);
+      loraLayers.set(name, layer);
+      return layer;
+    });
+  }
+  const trainable: TrainableTensor[] = [];
+  for (const [name, layer] of loraLayers) {
+    trainable.push({ name: `${name}.lora_A.weight`, tensor: layer.loraA, decay: true }, { name: `${name}.lora_B.weight`, tensor: layer.loraB, decay: true });
+  }
+  return { model, trainable, loraLayers };
+}
+
+/** Switches dropout on (training) or off (validation) and gives each LoRA layer its generator. */
+export function setTrainingMode(loraLayers: Map<string, LoraLinear>, training: boolean, random: Random | null): void {
+  for (const layer of loraLayers.values()) {
+    layer.training = training;
+    layer.random = random;
+  }
+}
