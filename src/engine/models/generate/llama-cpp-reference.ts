@@ -26,7 +26,8 @@ export async function disposeLlamaCpp(): Promise<void> {
 export async function referenceGreedy(modelPath: string, prompt: number[], steps: number, vocabSize: number): Promise<ReferenceStep[]> {
   const model = await (await llamaCpp()).loadModel({ modelPath });
   try {
-    const context = await model.createContext({ contextSize: prompt.length + steps + 8, threads: 1, batchSize: 512 });
+    // F32 KV cache: llama.cpp's default F16 cache alone shifts log-probabilities by ~1e-3.
+    const context = await model.createContext({ contextSize: prompt.length + steps + 8, threads: 1, batchSize: 512, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
     const sequence = context.getSequence();
     const generateNext = { probabilities: true, options: { temperature: 1, topK: vocabSize, topP: 1, minP: 0 } } as const;
     const result: ReferenceStep[] = [];
