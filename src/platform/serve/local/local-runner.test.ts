@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from '../../../engine/models/generate/generate.ts';
+import { createTinyRandomModel } from '../../../engine/models/tiny-random.ts';
+import { adapterScale, deltaWeight } from '../../../engine/train/adapter/lora-adapter.ts';
+import type { GenerationParams } from '../serving-model.ts';
+import { LocalRunner } from './local-runner.ts';
+import { randomAdapter, writeRandomAdapters } from './test-adapters.ts';
+
+const greedy: GenerationParams = { maxTokens: 12, temperature: 0, topP: 1, stop: [] };
+
+/** Reference: the adapter merged into the weights (W + s·B·A) of a fresh copy, decoded by the engine's own generate. */
+function mergedReference(seed: number | null, prompt: string): string {
+  const tiny = createTinyRandomModel({ seed: 0 });
+  if (seed !== null) {
+    const adapter = randomAdapter(tiny.model, seed);
+    const scale = adapterScale(adapter.config);
+    const modules = new Map(tiny.model.linearModules());
+    for (const [name, pair] of adapter.layers) {
+      const weight = modules.get(name)!.namedParameters().find(([parameter]) => parameter === 'weight')![1].values;
+      const delta = deltaWeight(pair, scale);
+      for (let index = 0; index < weight.length; index++) weight[index] += delta[index];
+    }
+  }
+  const ids = tiny.tokenizer.encode(prompt, { addBos: true });
+  return generate(tiny.model, tiny.tokenizer, ids, { maxTokens: 12, temperature: 0 }).text;
+}
+
+test('one batch mixing the base and two adapters equals each adapter merged into the weights', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sling-adapters-'));
+  try {
+    const tiny = createTinyRandomModel({ seed: 0 });
+    const runner = new LocalRunner('tiny', tiny.model, tiny.tokenizer, tiny.chatTemplate);
+    const [first, second] = writeRandomAdapters(tiny.model, folder, 2, 100);
+    const adapterA = await runner.loadAdapter({ name: 'a', path: first, origin: 'folder' });
+    const adapterB = await runner.loadAdapter({ name: 'b', path: second, origin: 'folder' });
+    assert.ok(adapterA.bytes > 0);
+    const prompts = ['Hello there', 'A much longer prompt here', 'Hi'];
+    const outputs = await runner.generateBatch([
+      { prompt: { kind: 'text', text: prompts[0] }, params: greedy, adapter: null },
+      { prompt: { kind: 'text', text: prompts[1] }, params: greedy, adapter: adapterA },
+      { prompt: { kind: 'text', text: prompts[2] }, params: greedy, adapter: adapterB },
+    ]);
+    const texts = outputs.map((output) => {
+      assert.ok(!(output instanceof Error), String(output));
+      return output.text;
+    });
+    assert.equal(texts[0], mergedReference(null, prompts[0]));
+    assert.equal(texts[1], mergedReference(100, prompts[1]));
+    assert.equal(texts[2], mergedReference(101, prompts[2]));
+    assert.notEqual(mergedReference(100, prompts[1]), mergedReference(null, prompts[1]), 'the adapter changes the output');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('a row that cannot run fails alone; streaming deltas add up to the text', async () => {
+  const tiny = createTinyRandomModel({ seed: 0 });
+  const runner = new LocalRunner('tiny', tiny.model, tiny.tokenizer, tiny.chatTemplate);
+  let streamed = '';
+  const outputs = await runner.generateBatch([
+    { prompt: { kind: 'text', text: 'x'.repeat(3000) }, params: greedy, adapter: null },
+    { prompt: { kind: 'chat', messages: [{ role: 'user', content: 'hi' }] }, params: greedy, adapter: null, onText: (delta) => (streamed += delta) },
+  ]);
+  assert.ok(outputs[0] instanceof Error);
+  assert.match((outputs[0] as Error).message, /context holds 2048/);
+  const second = outputs[1];
+  assert.ok(!(second instanceof Error));
+  assert.equal(streamed, second.text);
+  assert.equal(second.completionTokens, 12);
+  assert.equal(second.finishReason, 'length');
+});
