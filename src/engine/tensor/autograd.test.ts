@@ -5,6 +5,7 @@ import { noGrad } from './autograd.ts';
 import { add, mul } from './ops/elementwise.ts';
 import { linear } from './ops/matmul.ts';
 import { sum } from './ops/reduce.ts';
+import { reshape } from './ops/shape.ts';
 import { tanh } from './ops/unary.ts';
 import { tensor } from './create.ts';
 import { assertClose, randomParameter } from './test-helpers.ts';
@@ -66,4 +67,18 @@ test('frozen parameters get no gradient while trainable ones do', () => {
   assert.equal(frozen.grad, null);
   assert.ok(trainable.grad);
   assert.equal(x.grad, null);
+});
+
+test('a leaf gradient never aliases a caller-provided or shared buffer', () => {
+  const x = tensor([1, 2, 3, 4], [4], { requiresGrad: true });
+  const seed = tensor([1, 1, 1, 1], [2, 2]);
+  reshape(x, [2, 2]).backward(seed);
+  assert.notEqual(x.grad!.data, seed.data);
+  reshape(x, [2, 2]).backward(seed);
+  assert.deepEqual(seed.toArray(), [1, 1, 1, 1]);
+  assert.deepEqual(x.grad!.toArray(), [2, 2, 2, 2]);
+  const y = tensor([1, 2], [2], { requiresGrad: true });
+  const z = tensor([3, 4], [2], { requiresGrad: true });
+  sum(add(y, z)).backward();
+  assert.notEqual(y.grad!.data, z.grad!.data);
 });

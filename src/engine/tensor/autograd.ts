@@ -8,7 +8,10 @@
 import { SlingError } from '../../core/errors.ts';
 import type { FloatArray, Tensor } from './tensor.ts';
 
-/** Returns one gradient per input (null when that input needs none). May return `gradOutput` itself. */
+/**
+ * Returns one gradient per input (null when that input needs none). Each entry is either `gradOutput` itself
+ * or a freshly allocated buffer, which the engine then owns (it becomes a leaf's .grad without a copy).
+ */
 export type BackwardFunction = (gradOutput: FloatArray) => (FloatArray | null)[];
 
 export interface GradNode {
@@ -110,8 +113,9 @@ export function runBackward(root: Tensor, gradient?: FloatArray): void {
         const input = node.inputs[j];
         const inputGrad = inputGrads[j];
         if (inputGrad === null || inputGrad === undefined || !input.requiresGrad) continue;
-        if (input.node === null) input.accumulateGrad(inputGrad);
-        else accumulatePending(pending, input, inputGrad);
+        const owned = (inputGrad !== grad.data || grad.owned) && inputGrads.indexOf(inputGrad) === j && inputGrads.lastIndexOf(inputGrad) === j;
+        if (input.node === null) input.accumulateGrad(inputGrad, owned);
+        else accumulatePending(pending, input, inputGrad, owned);
       }
     }
     node.backward = null;
@@ -119,10 +123,10 @@ export function runBackward(root: Tensor, gradient?: FloatArray): void {
   }
 }
 
-function accumulatePending(pending: Map<Tensor, PendingGrad>, tensor: Tensor, gradient: FloatArray): void {
+function accumulatePending(pending: Map<Tensor, PendingGrad>, tensor: Tensor, gradient: FloatArray, owned: boolean): void {
   const existing = pending.get(tensor);
   if (existing === undefined) {
-    pending.set(tensor, { data: gradient, owned: false });
+    pending.set(tensor, { data: gradient, owned });
     return;
   }
   if (!existing.owned) {

@@ -106,13 +106,16 @@ export class Tensor {
     return new Tensor(this.data, this.shape);
   }
 
-  /** Called by the autograd engine for leaves: gradients add up until zeroGrad. */
-  accumulateGrad(gradient: FloatArray): void {
+  /**
+   * Called by the autograd engine for leaves: gradients add up until zeroGrad. `owned` means nobody else
+   * holds `gradient`, so it can become .grad without a copy.
+   */
+  accumulateGrad(gradient: FloatArray, owned = false): void {
     if (gradient.length !== this.size) {
       throw new SlingError('tensor_grad_shape', `gradient of ${gradient.length} elements for ${this.label()}`);
     }
     if (this.grad === null) {
-      this.grad = new Tensor(gradient.slice(), this.shape);
+      this.grad = new Tensor(owned ? gradient : gradient.slice(), this.shape);
       return;
     }
     const target = this.grad.values;

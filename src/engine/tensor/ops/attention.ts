@@ -6,7 +6,8 @@
  *
  * Shape legend: B batch, T queries, S keys, Hq query heads, Hkv kv heads, G = Hq/Hkv, D head dim.
  * q: [B, T, Hq, D], k and v: [B, S, Hkv, D] → out [B, T, Hq, D]. Query head h uses kv head ⌊h/G⌋.
- * Saved for backward: head-major copies of q, k, v and the probabilities P [B, Hkv, G·T, S].
+ * Saved for backward: only the probabilities P [B, Hkv, G·T, S]; head-major q, k, v are re-derived from the
+ * inputs (which the graph keeps alive anyway) instead of holding a second copy of each.
  * Backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P⊙(dP − rowsum(dP⊙P))·scale, dQ = dS·K, dK = dSᵀ·Q.
  */
 import { SlingError } from '../../../core/errors.ts';
@@ -72,6 +73,11 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   if (!needsGrad(q, k, v)) return new Tensor(out, q.shape);
   return record(new Tensor(out, q.shape), 'attention', [q, k, v], () => (grad) => {
     const gradOut = headMajor(grad, q.shape);
+    const needScores = q.requiresGrad || k.requiresGrad;
+    // Re-derived rather than captured, so the forward copies are garbage right after the forward pass.
+    const queries = k.requiresGrad ? headMajor(q.values, q.shape) : null;
+    const keys = q.requiresGrad ? headMajor(k.values, k.shape) : null;
+    const values = needScores ? headMajor(v.values, v.shape) : null;
     let gradQ = null;
     let gradK = null;
     let gradV = null;
@@ -80,9 +86,9 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
       gemm(probabilities, gradOut, gradVt, { m: S, n: D, k: GT, transA: true, batch });
       gradV = headMajor(gradVt, [B, Hkv, S, D]);
     }
-    if (q.requiresGrad || k.requiresGrad) {
+    if (needScores) {
       const gradScores = allocate(dtype, probabilities.length);
-      gemm(gradOut, vt, gradScores, { m: GT, n: S, k: D, transB: true, batch });
+      gemm(gradOut, values!, gradScores, { m: GT, n: S, k: D, transB: true, batch });
       for (let row = 0; row < batch * GT; row++) {
         const base = row * S;
         let dot = 0;
@@ -91,12 +97,12 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
       }
       if (q.requiresGrad) {
         const gradQt = allocate(dtype, q.size);
-        gemm(gradScores, kt, gradQt, { m: GT, n: D, k: S, batch });
+        gemm(gradScores, keys!, gradQt, { m: GT, n: D, k: S, batch });
         gradQ = headMajor(gradQt, [B, Hq, T, D]);
       }
       if (k.requiresGrad) {
         const gradKt = allocate(dtype, k.size);
-        gemm(gradScores, qt, gradKt, { m: S, n: D, k: GT, transA: true, batch });
+        gemm(gradScores, queries!, gradKt, { m: S, n: D, k: GT, transA: true, batch });
         gradK = headMajor(gradKt, [B, Hkv, S, D]);
       }
     }

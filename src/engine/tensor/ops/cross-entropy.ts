@@ -2,12 +2,13 @@
  * @module engine/tensor/ops/cross-entropy
  * Fused log-softmax + negative log-likelihood. Numerically stable (log-sum-exp with the row max), targets with
  * `ignoreIndex` contribute nothing, 'mean' divides by the number of non-ignored targets (a batch where every
- * target is ignored gives loss 0 and zero gradient rather than NaN). Only the per-row log-sum-exp is saved;
- * backward recomputes softmax from the logits: dlogits = (softmax − onehot)·g.
+ * target is ignored gives loss 0 and zero gradient rather than NaN).
+ * When a gradient is needed the forward pass writes softmax(logits) into the buffer that backward turns into
+ * dlogits = (softmax − onehot)·g in place, so exp runs once per logit and the logits are not kept.
  */
 import { SlingError } from '../../../core/errors.ts';
-import { record } from '../autograd.ts';
-import { allocate, Tensor } from '../tensor.ts';
+import { needsGrad, record } from '../autograd.ts';
+import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 
 export interface CrossEntropyOptions {
   /** Targets equal to this are skipped. Default -100 (PyTorch / Hugging Face convention). */
@@ -26,7 +27,8 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
     throw new SlingError('tensor_cross_entropy', `crossEntropy: ${targets.length} targets for ${rows} rows of ${logits.label()}`);
   }
   const x = logits.values;
-  const logSumExp = allocate(logits.floatDtype, rows);
+  const keepProbabilities = needsGrad(logits);
+  const probabilities: FloatArray | null = keepProbabilities ? allocate(logits.floatDtype, logits.size) : null;
   const losses = allocate(logits.floatDtype, rows);
   let count = 0;
   let total = 0;
@@ -42,30 +44,40 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
     let maximum = -Infinity;
     for (let j = 0; j < vocab; j++) if (x[base + j] > maximum) maximum = x[base + j];
     let sum = 0;
-    for (let j = 0; j < vocab; j++) sum += Math.exp(x[base + j] - maximum);
-    logSumExp[r] = maximum + Math.log(sum);
-    losses[r] = logSumExp[r] - x[base + target];
+    if (probabilities) {
+      for (let j = 0; j < vocab; j++) {
+        const e = Math.exp(x[base + j] - maximum);
+        probabilities[base + j] = e;
+        sum += e;
+      }
+      const inverse = 1 / sum;
+      for (let j = 0; j < vocab; j++) probabilities[base + j] *= inverse;
+    } else {
+      for (let j = 0; j < vocab; j++) sum += Math.exp(x[base + j] - maximum);
+    }
+    losses[r] = maximum + Math.log(sum) - x[base + target];
     total += losses[r];
     count++;
   }
   let out: Tensor;
-  if (reduction === 'none') out = new Tensor(losses, rows === targets.length ? logits.shape.slice(0, -1) : [rows]);
+  if (reduction === 'none') out = new Tensor(losses, logits.shape.slice(0, -1));
   else {
     const value = allocate(logits.floatDtype, 1);
     value[0] = reduction === 'mean' ? (count > 0 ? total / count : 0) : total;
     out = new Tensor(value, []);
   }
   return record(out, 'crossEntropy', [logits], () => (grad) => {
-    const gradLogits = allocate(logits.floatDtype, logits.size);
+    const gradLogits = probabilities!;
     const meanScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
     for (let r = 0; r < rows; r++) {
       const target = targets[r];
-      if (target === ignoreIndex) continue;
-      const g = (reduction === 'none' ? grad[r] : grad[0]) * meanScale;
-      if (g === 0) continue;
       const base = r * vocab;
-      const shift = logSumExp[r];
-      for (let j = 0; j < vocab; j++) gradLogits[base + j] = Math.exp(x[base + j] - shift) * g;
+      const g = target === ignoreIndex ? 0 : (reduction === 'none' ? grad[r] : grad[0]) * meanScale;
+      if (g === 0) {
+        gradLogits.fill(0, base, base + vocab);
+        continue;
+      }
+      for (let j = 0; j < vocab; j++) gradLogits[base + j] *= g;
       gradLogits[base + target] -= g;
     }
     return [gradLogits];

@@ -120,8 +120,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       gemm(grad, weight.data, gradX, { m: rows, n: inFeatures, k: outFeatures });
     }
     if (weight.requiresGrad) {
-      gradW = allocate(x.floatDtype, weight.size);
-      gemm(grad, xv, gradW, { m: outFeatures, n: inFeatures, k: rows, transA: true });
+      // Micro-batch accumulation: add straight into an existing leaf gradient (beta 1) instead of a new buffer.
+      const existing = weight.isLeaf ? weight.grad : null;
+      if (existing) gemm(grad, xv, existing.values, { m: outFeatures, n: inFeatures, k: rows, transA: true, beta: 1 });
+      else {
+        gradW = allocate(x.floatDtype, weight.size);
+        gemm(grad, xv, gradW, { m: outFeatures, n: inFeatures, k: rows, transA: true });
+      }
     }
     if (bias?.requiresGrad) {
       gradBias = allocate(x.floatDtype, outFeatures);
