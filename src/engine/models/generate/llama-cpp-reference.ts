@@ -4,7 +4,7 @@
  * a prompt, its greedy token and its full next-token distribution (softmax of llama.cpp's logits at
  * temperature 1 with every other sampler disabled). The independent reference for forward-pass parity.
  */
-import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import { getLlama, LlamaLogLevel, type Llama, type Token } from 'node-llama-cpp';
 
 export interface ReferenceStep {
   token: number;
@@ -31,7 +31,8 @@ export async function referenceGreedy(modelPath: string, prompt: number[], steps
     const sequence = context.getSequence();
     const generateNext = { probabilities: true, options: { temperature: 1, topK: vocabSize, topP: 1, minP: 0 } } as const;
     const result: ReferenceStep[] = [];
-    let input: Parameters<typeof sequence.controlledEvaluate>[0] = [...prompt.slice(0, -1), [prompt[prompt.length - 1], { generateNext }]];
+    const ids = prompt as Token[];
+    let input: Parameters<typeof sequence.controlledEvaluate>[0] = [...ids.slice(0, -1), [ids[ids.length - 1], { generateNext }]];
     for (let step = 0; step < steps; step++) {
       const outputs = await sequence.controlledEvaluate(input);
       const probabilities = outputs[outputs.length - 1]!.next.probabilities!;
@@ -42,7 +43,7 @@ export async function referenceGreedy(modelPath: string, prompt: number[], steps
         if (token < 0 || probability > Math.exp(logProbabilities[token])) token = id;
       }
       result.push({ token, logProbabilities });
-      input = [[token, { generateNext }]];
+      input = [[token as Token, { generateNext }]];
     }
     await context.dispose();
     return result;
