@@ -15,6 +15,8 @@ export interface LbfgsOptions {
   history?: number;
   /** Stop when the gradient's max-norm falls below this. */
   gradientTolerance?: number;
+  /** Called after every accepted step with the objective's value (a training loss curve). */
+  onIteration?: (iteration: number, value: number) => void;
 }
 
 export interface LbfgsResult {
@@ -99,6 +101,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     x = next;
     value = evaluated.value;
     gradient = evaluated.gradient;
+    options.onIteration?.(iteration + 1, value);
     if (improvement < 1e-12 * Math.max(1, Math.abs(value))) return { x, value, iterations: iteration + 1, converged: true };
   }
   return { x, value, iterations: maxIterations, converged: maxAbs(gradient) < tolerance };

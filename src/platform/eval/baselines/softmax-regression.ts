@@ -80,14 +80,16 @@ export function trainSoftmaxRegression(
   classCount: number,
   featureCount: number,
   options: SoftmaxTrainingOptions = {},
-): SoftmaxRegression & { iterations: number; converged: boolean } {
+): SoftmaxRegression & { iterations: number; converged: boolean; lossHistory: { step: number; value: number }[] } {
   const shell: SoftmaxRegression = { classCount, featureCount, parameters: new Float64Array(0) };
   const start = new Float64Array(classCount * featureCount + classCount);
+  const lossHistory: { step: number; value: number }[] = [];
   const result = minimizeLbfgs((parameters) => softmaxObjective(shell, rows, targets, options.C ?? 1, parameters), start, {
     maxIterations: options.maxIterations ?? 1000,
     gradientTolerance: 1e-7,
+    onIteration: (step, value) => lossHistory.push({ step, value }),
   });
-  return { classCount, featureCount, parameters: result.x, iterations: result.iterations, converged: result.converged };
+  return { classCount, featureCount, parameters: result.x, iterations: result.iterations, converged: result.converged, lossHistory };
 }
 
 export function predictProbabilities(model: SoftmaxRegression, row: SparseVector): Float64Array {

@@ -9,7 +9,7 @@ import { approximateTokenCount, type ChatModel, type ChatRequest, type ChatResul
 import { lastUserText, promptOf, referenceOf, type EvalRow } from '../eval-row.ts';
 import { learnPromptTemplate, stripPromptTemplate, type PromptTemplate } from './prompt-template.ts';
 import { fitTfidf, transformTfidf, type TfidfModel, type TfidfOptions } from './text-features.ts';
-import { predictProbabilities, trainSoftmaxRegression, type SoftmaxRegression } from './softmax-regression.ts';
+import { predictProbabilities, trainSoftmaxRegression } from './softmax-regression.ts';
 
 export interface TfidfClassifierOptions extends TfidfOptions {
   name?: string;
@@ -21,7 +21,7 @@ export interface TfidfClassifier extends ChatModel {
   labels: string[];
   template: PromptTemplate;
   predict(text: string): { label: string; probabilities: Float64Array };
-  training: { iterations: number; converged: boolean; vocabularySize: number };
+  training: { iterations: number; converged: boolean; vocabularySize: number; lossHistory: { step: number; value: number }[] };
 }
 
 /** The label a training row teaches: `row.label` if set, else the reference answer itself. */
@@ -47,7 +47,7 @@ export function trainTfidfClassifier(rows: readonly EvalRow[], options: TfidfCla
   });
   const features = texts.map((text) => transformTfidf(tfidf, text));
   const targets = targetsText.map((label) => labels.indexOf(label));
-  const regression: SoftmaxRegression & { iterations: number; converged: boolean } = trainSoftmaxRegression(
+  const regression = trainSoftmaxRegression(
     features,
     targets,
     labels.length,
@@ -66,7 +66,7 @@ export function trainTfidfClassifier(rows: readonly EvalRow[], options: TfidfCla
     labels,
     template,
     predict,
-    training: { iterations: regression.iterations, converged: regression.converged, vocabularySize: tfidf.vocabulary.size },
+    training: { iterations: regression.iterations, converged: regression.converged, vocabularySize: tfidf.vocabulary.size, lossHistory: regression.lossHistory },
     async complete(request: ChatRequest): Promise<ChatResult> {
       const started = performance.now();
       const input = lastUserText(request.messages);
