@@ -136,6 +136,15 @@ export class JobRepository {
     return changed === 1;
   }
 
+  /** Gives a running job back to the queue (a worker shutting down cleanly); its handler resumes from its checkpoint. */
+  async release(id: number, workerId: string): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE jobs SET status = 'queued', worker_id = NULL WHERE id = ? AND worker_id = ? AND status = 'running'`,
+      [id, workerId],
+    );
+    return changed === 1;
+  }
+
   /**
    * Cancels a queued or running job (a running job's worker sees it at its next heartbeat and aborts the handler).
    * Returns the job; cancelling a finished job is an error.

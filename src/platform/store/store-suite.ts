@@ -185,6 +185,12 @@ export function defineStoreSuite(name: string, target: StoreTarget): void {
       assert.deepEqual([finished.status, finished.result], ['succeeded', { answer: 42 }]);
       assert.ok(finished.finishedAt! >= finished.startedAt!);
 
+      const released = await store.jobs.enqueue({ kind: 'r' });
+      await store.jobs.claim('leaving', ['r']);
+      assert.equal(await store.jobs.release(released.id, 'someone-else'), false);
+      assert.equal(await store.jobs.release(released.id, 'leaving'), true);
+      assert.equal((await store.jobs.claim('next', ['r']))?.attempts, 2);
+
       const stale = await store.jobs.enqueue({ kind: 'b', maxAttempts: 2 });
       await store.jobs.claim('dead-1');
       assert.deepEqual(await store.jobs.requeueStale(60_000), { requeued: 0, failed: 0 });
@@ -197,7 +203,7 @@ export function defineStoreSuite(name: string, target: StoreTarget): void {
       assert.deepEqual(await store.jobs.requeueStale(60_000), { requeued: 0, failed: 1 });
       assert.equal((await store.jobs.require(stale.id)).status, 'failed');
 
-      assert.deepEqual((await store.jobs.list()).map((job) => job.id), [stale.id, done.id]);
+      assert.deepEqual((await store.jobs.list()).map((job) => job.id), [stale.id, released.id, done.id]);
       assert.deepEqual((await store.jobs.list({ status: 'succeeded' })).map((job) => job.id), [done.id]);
       assert.deepEqual((await store.jobs.list({ kind: 'b' })).map((job) => job.id), [stale.id]);
     });
