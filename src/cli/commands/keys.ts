@@ -4,14 +4,11 @@
  * at creation; the workspace keeps only its sha256.
  */
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { ApiKeyService } from '../../platform/serve/api-keys.ts';
 import { parseRateLimit } from '../../platform/serve/rate-limiter.ts';
-import { openWorkspace, type Workspace } from '../../platform/workspace/index.ts';
+import { keyLimitsPath } from '../../platform/serve/serve-stack.ts';
+import { openWorkspace } from '../../platform/workspace/index.ts';
 import { SlingError } from '../../core/errors.ts';
-
-/** Where per-key rate limits are kept in a workspace. */
-export const keyLimitsPath = (workspace: Workspace) => join(workspace.root, 'api-key-limits.json');
 
 async function withKeys<T>(work: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const workspace = await openWorkspace();

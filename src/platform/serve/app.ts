@@ -75,7 +75,9 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     bodyLimit({
       maxSize: requestLimits.maxBodyBytes,
       onError: () => {
-        throw new ApiError(413, 'invalid_request_error', `request body larger than ${requestLimits.maxBodyBytes} bytes`, null, 'request_too_large');
+        // The rest of the body is never read, so the connection cannot be reused: say so, or keep-alive clients
+        // send their next request into a socket the server is closing.
+        throw new ApiError(413, 'invalid_request_error', `request body larger than ${requestLimits.maxBodyBytes} bytes`, null, 'request_too_large', { connection: 'close' });
       },
     }),
   );

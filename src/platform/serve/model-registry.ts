@@ -53,11 +53,21 @@ export class ModelRegistry {
     return [...this.bases.keys()];
   }
 
-  /** Whether an adapter (by its recorded base) belongs to `base`; adapters with no recorded base fit any. */
+  /** Whether `spec` is the base `source` records (by name, path or file name). */
+  private matches(source: AdapterSource, spec: BaseModelSpec): boolean {
+    const recorded = source.baseModel!;
+    return [spec.name, spec.path, spec.path && basename(spec.path)].some((name) => name && (name === recorded || basename(recorded) === name));
+  }
+
+  /**
+   * Whether an adapter belongs to `base`: the base it records, or any base when it records none or one this
+   * server does not have (a hub id for a local copy, say); loading checks the shapes either way.
+   */
   private fits(source: AdapterSource, spec: BaseModelSpec): boolean {
     if (!source.baseModel) return true;
-    const recorded = source.baseModel;
-    return [spec.name, spec.path, spec.path && basename(spec.path)].some((name) => name && (name === recorded || basename(recorded) === name));
+    const specs = [...this.bases.values()].map((state) => state.spec);
+    if (!specs.some((candidate) => this.matches(source, candidate))) return true;
+    return this.matches(source, spec);
   }
 
   async list(): Promise<ModelListing[]> {

@@ -1,0 +1,85 @@
+/**
+ * @module platform/serve/adapter-catalog
+ * Where the server finds adapters: PEFT folders given on the command line (an adapter folder itself, a Sling
+ * run directory with `adapter/`, or a folder holding several of either), and finished training runs recorded in
+ * the workspace. Catalogs are re-read on every listing, so a run that finishes while the server is up is
+ * servable at once.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Store } from '../store/store.ts';
+import type { AdapterCatalog } from './model-registry.ts';
+import type { AdapterSource } from './serving-model.ts';
+
+/** The folder holding adapter_config.json for `path` (itself, or a run's `adapter/`), or null. */
+export function adapterFolder(path: string): string | null {
+  if (existsSync(join(path, 'adapter_config.json'))) return path;
+  if (existsSync(join(path, 'adapter', 'adapter_config.json'))) return join(path, 'adapter');
+  return null;
+}
+
+function recordedBase(folder: string): string | undefined {
+  try {
+    const config = JSON.parse(readFileSync(join(folder, 'adapter_config.json'), 'utf8')) as { base_model_name_or_path?: unknown };
+    return typeof config.base_model_name_or_path === 'string' && config.base_model_name_or_path ? config.base_model_name_or_path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function folderCatalog(roots: string[]): AdapterCatalog {
+  return async () => {
+    const sources: AdapterSource[] = [];
+    for (const root of roots.map((path) => resolve(path))) {
+      const direct = adapterFolder(root);
+      if (direct) {
+        sources.push({ name: basename(root), path: root, baseModel: recordedBase(direct), origin: 'folder' });
+        continue;
+      }
+      if (!existsSync(root) || !statSync(root).isDirectory()) continue;
+      for (const name of readdirSync(root).sort()) {
+        const folder = adapterFolder(join(root, name));
+        if (folder) sources.push({ name, path: join(root, name), baseModel: recordedBase(folder), origin: 'folder' });
+      }
+    }
+    return sources;
+  };
+}
+
+/** Succeeded `train` jobs whose run directory has an adapter. */
+export function workspaceRunCatalog(store: Store, workspaceRoot: string): AdapterCatalog {
+  return async () => {
+    const jobs = await store.jobs.list({ kind: 'train', status: 'succeeded', limit: 1000 });
+    const sources: AdapterSource[] = [];
+    for (const job of jobs) {
+      const result = job.result ?? {};
+      const payload = job.payload ?? {};
+      const candidates = [result.runDir, result.out, result.adapter, payload.out, payload.runDir].filter((value): value is string => typeof value === 'string');
+      for (const candidate of candidates) {
+        const path = resolve(workspaceRoot, candidate);
+        const folder = adapterFolder(path);
+        if (!folder) continue;
+        const name = typeof payload.name === 'string' ? payload.name : basename(path) === 'adapter' ? `run-${job.id}` : basename(path);
+        sources.push({ name, path, baseModel: recordedBase(folder), origin: 'run' });
+        break;
+      }
+    }
+    return sources;
+  };
+}
+
+/** All sources of several catalogs; on a name clash the first catalog wins. */
+export function combineCatalogs(...catalogs: AdapterCatalog[]): AdapterCatalog {
+  return async () => {
+    const seen = new Set<string>();
+    const sources: AdapterSource[] = [];
+    for (const catalog of catalogs) {
+      for (const source of await catalog()) {
+        if (seen.has(source.name)) continue;
+        seen.add(source.name);
+        sources.push(source);
+      }
+    }
+    return sources;
+  };
+}
