@@ -1,6 +1,6 @@
 // Runs the test suite with Node's own test runner (through tsx for TypeScript).
 // Default suite: every `*.test.ts` under src/ and bench/ except `*.slow.test.ts` and `*.pg.test.ts`.
-// --slow adds the slow suites; --pg adds the PostgreSQL suites (needs SLING_TEST_DATABASE_URL).
+// --slow adds the slow suites; --pg, or SLING_TEST_DATABASE_URL being set, adds the PostgreSQL suites.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ function collect(dir, out) {
 
 const files = collect('src', []).filter((file) => {
   if (file.endsWith('.slow.test.ts') && !args.has('--slow')) return false;
-  if (file.endsWith('.pg.test.ts') && !args.has('--pg')) return false;
+  if (file.endsWith('.pg.test.ts') && !args.has('--pg') && !process.env.SLING_TEST_DATABASE_URL) return false;
   return filters.length === 0 || filters.some((filter) => file.includes(filter));
 });
 if (files.length === 0) {
