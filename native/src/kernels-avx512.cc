@@ -32,7 +32,12 @@ void kernel_f32_14x32(long kc, const float *__restrict pa, const float *__restri
                       int accumulate) {
   __m512 acc[MR][2];
 #pragma GCC unroll 14
-  for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int r = 0; r < MR; r++) {
+    acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    // C rows are 4 KiB apart for n = 1024 (cache-set conflicts); fetch them while the FMAs run.
+    _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_T0);
+  }
   for (long l = 0; l < kc; l++) {
     const __m512 b0 = _mm512_load_ps(pb);
     const __m512 b1 = _mm512_load_ps(pb + 16);
@@ -54,7 +59,11 @@ void kernel_bf16_14x32(long kc, const unsigned int *__restrict pa, const unsigne
                        long ldc, int accumulate) {
   __m512 acc[MR][2];
 #pragma GCC unroll 14
-  for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int r = 0; r < MR; r++) {
+    acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_T0);
+  }
   const long pairs = (kc + 1) / 2;
   for (long l = 0; l < pairs; l++) {
     const __m512bh b0 = (__m512bh)_mm512_load_si512((const void *)pb);
@@ -72,11 +81,22 @@ void kernel_bf16_14x32(long kc, const unsigned int *__restrict pa, const unsigne
   store_tile(acc, c, ldc, accumulate);
 }
 
+#ifndef F32_KC
+#define F32_KC 256
+#define F32_MC (14 * 12)
+#define F32_NC 1024
+#endif
+#ifndef BF16_KC
+#define BF16_KC 512
+#define BF16_MC (14 * 12)
+#define BF16_NC 1024
+#endif
+
 struct F32Traits {
   typedef float AElement;
   typedef float BInput;
   typedef float BElement;
-  static const long MR = sling::MR, NR = sling::NR, KC = 256, MC = 14 * 12, NC = 1024;
+  static const long MR = sling::MR, NR = sling::NR, KC = F32_KC, MC = F32_MC, NC = F32_NC;
   static long a_panel_elements(long kc) { return MR * kc; }
   static long b_panel_elements(long kc) { return NR * kc; }
   static void pack_a(const float *a, long rs, long cs, long rows, long kc, float *out) {
@@ -101,7 +121,7 @@ struct Bf16Traits {
   typedef unsigned int AElement;
   typedef unsigned short BInput;
   typedef unsigned short BElement;
-  static const long MR = sling::MR, NR = sling::NR, KC = 512, MC = 14 * 12, NC = 1024;
+  static const long MR = sling::MR, NR = sling::NR, KC = BF16_KC, MC = BF16_MC, NC = BF16_NC;
   static long a_panel_elements(long kc) { return MR * ((kc + 1) / 2); }
   static long b_panel_elements(long kc) { return 2 * NR * ((kc + 1) / 2); }
   static void pack_a(const float *a, long rs, long cs, long rows, long kc, unsigned int *out) {

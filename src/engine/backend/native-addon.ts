@@ -31,17 +31,21 @@ export const addonPath = join(dirname(fileURLToPath(import.meta.url)), '../../..
 
 let loaded: { addon?: NativeAddon; reason?: string } | undefined;
 
-export function loadNativeAddon(): { addon?: NativeAddon; reason?: string } {
-  if (loaded) return loaded;
-  if (!existsSync(addonPath)) {
-    loaded = { reason: 'native addon not built (run `npm run build:native` to see why)' };
-    return loaded;
+export type NativeLoad = { addon?: NativeAddon; reason?: string };
+
+/** Loads the addon once per process (`path` is for tests that simulate a missing build). */
+export function loadNativeAddon(path = addonPath): NativeLoad {
+  if (path === addonPath && loaded) return loaded;
+  let result: NativeLoad;
+  if (!existsSync(path)) {
+    result = { reason: 'native addon not built (run `npm run build:native` to see why)' };
+  } else {
+    try {
+      result = { addon: createRequire(import.meta.url)(path) as NativeAddon };
+    } catch (error) {
+      result = { reason: `native addon failed to load (${(error as Error).message.split('\n')[0]})` };
+    }
   }
-  try {
-    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
-    loaded = { addon };
-  } catch (error) {
-    loaded = { reason: `native addon failed to load (${(error as Error).message.split('\n')[0]})` };
-  }
-  return loaded;
+  if (path === addonPath) loaded = result;
+  return result;
 }

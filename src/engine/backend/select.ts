@@ -6,7 +6,7 @@
  */
 import { SlingError } from '../../core/errors.ts';
 import type { Backend } from './backend.ts';
-import { loadNativeAddon } from './native-addon.ts';
+import { loadNativeAddon, type NativeLoad } from './native-addon.ts';
 import { createNativeBackend } from './native.ts';
 import { referenceBackend } from './reference.ts';
 import { createWasmBackend } from './wasm.ts';
@@ -17,7 +17,7 @@ export type BackendName = (typeof backendNames)[number];
 let chosen: Backend | undefined;
 
 /** Builds one backend by name, or returns why it cannot run here. */
-export function tryBackend(name: BackendName): { backend?: Backend; reason?: string } {
+export function tryBackend(name: BackendName, loadNative: () => NativeLoad = loadNativeAddon): { backend?: Backend; reason?: string } {
   if (name === 'reference') return { backend: referenceBackend };
   if (name === 'wasm') {
     try {
@@ -26,49 +26,53 @@ export function tryBackend(name: BackendName): { backend?: Backend; reason?: str
       return { reason: `wasm backend unavailable (${(error as Error).message})` };
     }
   }
-  const { addon, reason } = loadNativeAddon();
+  const { addon, reason } = loadNative();
   if (!addon) return { reason };
   // The portable C++ family (no AVX2) is slower than wasm SIMD with threads, so prefer wasm there.
   if (addon.info().isa === 'portable') return { reason: 'CPU has no AVX2/FMA, native kernels would be slower than wasm' };
   return { backend: createNativeBackend(addon) };
 }
 
-function pick(): { backend: Backend; note: string } {
-  const requested = process.env.SLING_BACKEND?.trim();
-  if (requested) {
-    if (!(backendNames as readonly string[]).includes(requested)) {
-      throw new SlingError('BACKEND_UNKNOWN', `unknown compute backend "${requested}"`, {
+/**
+ * Chooses a backend for the requested name (SLING_BACKEND) or, if none, the fastest that works, and the line
+ * to report. Throws SlingError for an unknown name or a requested backend that cannot run here.
+ */
+export function chooseBackend(
+  requested: string | undefined,
+  loadNative: () => NativeLoad = loadNativeAddon,
+): { backend: Backend; report: string } {
+  const name = requested?.trim();
+  if (name) {
+    if (!(backendNames as readonly string[]).includes(name)) {
+      throw new SlingError('BACKEND_UNKNOWN', `unknown compute backend "${name}"`, {
         field: 'SLING_BACKEND',
         hint: `use one of ${backendNames.join(', ')}`,
       });
     }
-    const { backend, reason } = tryBackend(requested as BackendName);
+    const { backend, reason } = tryBackend(name as BackendName, loadNative);
     if (!backend) {
-      throw new SlingError('BACKEND_UNAVAILABLE', `compute backend "${requested}" cannot run here: ${reason}`, {
+      throw new SlingError('BACKEND_UNAVAILABLE', `compute backend "${name}" cannot run here: ${reason}`, {
         field: 'SLING_BACKEND',
         hint: 'unset SLING_BACKEND (or --backend) to pick the fastest that works',
       });
     }
-    return { backend, note: ' (chosen by SLING_BACKEND)' };
+    return { backend, report: `${backend.description} (chosen by SLING_BACKEND)` };
   }
   const skipped: string[] = [];
-  for (const name of backendNames) {
-    const { backend, reason } = tryBackend(name);
-    if (backend) return { backend, note: skipped.length ? `; ${skipped.join('; ')}` : '' };
-    skipped.push(reason ?? `${name} unavailable`);
+  for (const candidate of backendNames) {
+    const { backend, reason } = tryBackend(candidate, loadNative);
+    // A fallback reads "native addon not built (reason); using wasm (...)".
+    if (backend) return { backend, report: skipped.length ? `${skipped.join('; ')}; using ${backend.description}` : backend.description };
+    skipped.push(reason ?? `${candidate} unavailable`);
   }
-  return { backend: referenceBackend, note: '' };
+  return { backend: referenceBackend, report: referenceBackend.description };
 }
 
 export function getBackend(): Backend {
   if (chosen) return chosen;
-  const { backend, note } = pick();
+  const { backend, report } = chooseBackend(process.env.SLING_BACKEND);
   chosen = backend;
-  if (process.env.SLING_QUIET_BACKEND !== '1') {
-    // A fallback reads "native addon not built (reason); using wasm (...)".
-    const line = note.startsWith('; ') ? `${note.slice(2)}; using ${backend.description}` : `${backend.description}${note}`;
-    process.stderr.write(`sling: compute backend ${line}\n`);
-  }
+  if (process.env.SLING_QUIET_BACKEND !== '1') process.stderr.write(`sling: compute backend ${report}\n`);
   return chosen;
 }
 
