@@ -90,6 +90,8 @@ export function runBackward(root: Tensor, gradient?: FloatArray): void {
   if (seed === undefined) {
     if (root.size !== 1) throw new SlingError('autograd_non_scalar', `backward() without a gradient on ${root.label()}`);
     seed = root.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]);
+  } else if (seed.length !== root.size || (seed instanceof Float64Array) !== (root.dtype === 'float64')) {
+    throw new SlingError('autograd_seed', `backward() gradient does not match ${root.label()} (${root.dtype})`);
   }
   if (root.node === null) {
     root.accumulateGrad(seed);

@@ -24,11 +24,12 @@ export interface AttentionMaskOptions {
 }
 
 export interface MaskPlan {
-  /** Fills [lo, hi) for (b, t) and reports whether per-key checks are needed. */
+  /** The contiguous key range [lo, hi) allowed for query t of batch row b by causal, length and window limits. */
   range(b: number, t: number): [number, number];
-  /** Per-key filter for (b, t, s); only consulted when `perKey` is true. */
-  allowed(b: number, t: number, s: number): boolean;
-  perKey: boolean;
+  /** Per-key filters (null when absent), checked inside the range. */
+  keyMask: Uint8Array | null;
+  segmentIds: Int32Array | null;
+  keySegmentIds: Int32Array | null;
 }
 
 export function planMask(options: AttentionMaskOptions, batch: number, queries: number, keys: number): MaskPlan {
@@ -45,7 +46,9 @@ export function planMask(options: AttentionMaskOptions, batch: number, queries: 
   check(keySegmentIds === undefined || keySegmentIds.length === batch * keys, `key segment ids have ${keySegmentIds?.length} entries, expected B·S = ${batch * keys}`);
   check(window === undefined || window >= 1, `window must be ≥ 1, got ${window}`);
   return {
-    perKey: keyMask !== undefined || segmentIds !== undefined,
+    keyMask: keyMask ?? null,
+    segmentIds: segmentIds ?? null,
+    keySegmentIds: segmentIds ? keySegmentIds! : null,
     range(b, t) {
       let lo = 0;
       let hi = keys;
@@ -53,11 +56,6 @@ export function planMask(options: AttentionMaskOptions, batch: number, queries: 
       if (causal) hi = Math.min(hi, offset + t + 1);
       if (window !== undefined) lo = Math.max(lo, offset + t - window + 1);
       return [lo, hi];
-    },
-    allowed(b, t, s) {
-      if (keyMask && keyMask[b * keys + s] === 0) return false;
-      if (segmentIds && keySegmentIds && segmentIds[b * queries + t] !== keySegmentIds[b * keys + s]) return false;
-      return true;
     },
   };
 }

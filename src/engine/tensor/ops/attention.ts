@@ -58,10 +58,16 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const [lo, hi] = mask.range(b, t);
+      const filter: KeyFilter = {
+        keyMask: mask.keyMask,
+        segments: mask.keySegmentIds,
+        offset: b * S,
+        segment: mask.segmentIds ? mask.segmentIds[b * T + t] : 0,
+      };
       for (let h = 0; h < Hkv; h++) {
         for (let g = 0; g < G; g++) {
           const row = ((b * Hkv + h) * GT + g * T + t) * S;
-          maskedSoftmaxRow(probabilities, row, S, lo, hi, scale, mask.perKey ? (s) => mask.allowed(b, t, s) : null);
+          maskedSoftmaxRow(probabilities, row, S, lo, hi, scale, filter);
         }
       }
     }
@@ -110,16 +116,22 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   });
 }
 
-/** In place: row ← softmax(scale·row) over allowed keys in [lo, hi), 0 elsewhere (all 0 if none allowed). */
-function maskedSoftmaxRow(
-  scores: FloatArray, base: number, keys: number, lo: number, hi: number, scale: number,
-  allowed: ((s: number) => boolean) | null,
-): void {
+/** Per-key filters for one query: key s is hidden if keyMask[offset + s] = 0 or segments[offset + s] ≠ segment. */
+interface KeyFilter {
+  keyMask: Uint8Array | null;
+  segments: Int32Array | null;
+  offset: number;
+  segment: number;
+}
+
+/** In place: row ← softmax(scale·row) over visible keys in [lo, hi), 0 elsewhere (all 0 if none visible). */
+function maskedSoftmaxRow(scores: FloatArray, base: number, keys: number, lo: number, hi: number, scale: number, filter: KeyFilter): void {
   if (lo > 0) scores.fill(0, base, base + Math.min(lo, keys));
   if (hi < keys) scores.fill(0, base + Math.max(hi, 0), base + keys);
+  const { keyMask, segments, offset, segment } = filter;
   let maximum = -Infinity;
   for (let s = lo; s < hi; s++) {
-    if (allowed !== null && !allowed(s)) {
+    if ((keyMask !== null && keyMask[offset + s] === 0) || (segments !== null && segments[offset + s] !== segment)) {
       scores[base + s] = -Infinity;
       continue;
     }

@@ -3,8 +3,9 @@
  * Fused log-softmax + negative log-likelihood. Numerically stable (log-sum-exp with the row max), targets with
  * `ignoreIndex` contribute nothing, 'mean' divides by the number of non-ignored targets (a batch where every
  * target is ignored gives loss 0 and zero gradient rather than NaN).
- * When a gradient is needed the forward pass writes softmax(logits) into the buffer that backward turns into
- * dlogits = (softmax − onehot)·g in place, so exp runs once per logit and the logits are not kept.
+ * When a gradient is needed the forward pass writes exp(logit − rowmax) into the buffer that backward turns into
+ * dlogits = (softmax − onehot)·g in place (one multiply by g/rowsum), so exp runs once per logit, there is no
+ * separate normalisation pass, and the logits themselves are not kept.
  */
 import { SlingError } from '../../../core/errors.ts';
 import { needsGrad, record } from '../autograd.ts';
@@ -30,6 +31,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
   const keepProbabilities = needsGrad(logits);
   const probabilities: FloatArray | null = keepProbabilities ? allocate(logits.floatDtype, logits.size) : null;
   const losses = allocate(logits.floatDtype, rows);
+  const rowSums = allocate(logits.floatDtype, rows);
   let count = 0;
   let total = 0;
   for (let r = 0; r < rows; r++) {
@@ -50,11 +52,10 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
         probabilities[base + j] = e;
         sum += e;
       }
-      const inverse = 1 / sum;
-      for (let j = 0; j < vocab; j++) probabilities[base + j] *= inverse;
     } else {
       for (let j = 0; j < vocab; j++) sum += Math.exp(x[base + j] - maximum);
     }
+    rowSums[r] = sum;
     losses[r] = maximum + Math.log(sum) - x[base + target];
     total += losses[r];
     count++;
@@ -67,7 +68,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
     out = new Tensor(value, []);
   }
   return record(out, 'crossEntropy', [logits], () => (grad) => {
-    const gradLogits = probabilities!;
+    const gradLogits = probabilities!; // unnormalised exp(x − max) until scaled below
     const meanScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
     for (let r = 0; r < rows; r++) {
       const target = targets[r];
@@ -77,7 +78,8 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
         gradLogits.fill(0, base, base + vocab);
         continue;
       }
-      for (let j = 0; j < vocab; j++) gradLogits[base + j] *= g;
+      const factor = g / rowSums[r];
+      for (let j = 0; j < vocab; j++) gradLogits[base + j] *= factor;
       gradLogits[base + target] -= g;
     }
     return [gradLogits];
