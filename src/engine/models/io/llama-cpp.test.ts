@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLlama, LlamaCompletion, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { loadCheckpoint } from '../load-checkpoint.ts';
+import { HfTokenizer } from '../tokenizer/hf-tokenizer.ts';
+import { byteLevelTokenizerJson } from '../tokenizer/test-vocabularies.ts';
+import { loadGgufCheckpoint } from './gguf-checkpoint.ts';
 import { writeGgufCheckpoint } from './gguf-export.ts';
 import { permuteRopeRows } from './rope-layout.ts';
 import { randomCheckpoint, tinyConfig } from './test-checkpoint.ts';
@@ -88,3 +91,21 @@ for (const dtype of ['f16', 'bf16'] as const) {
     for (const [index, sample] of texts.entries()) assert.deepEqual(tokens[index], tokenizer.encode(sample));
   });
 }
+
+test('byte-level BPE (GGUF "gpt2") written by our writer: llama.cpp, our GGUF reader and @huggingface/tokenizers agree', async () => {
+  const tokenizer = new HfTokenizer(byteLevelTokenizerJson(), { eos_token: '<|endoftext|>' });
+  const file = join(folder, 'byte-level.gguf');
+  writeGgufCheckpoint(file, randomCheckpoint(tinyConfig({ vocabSize: 269, bosTokenId: undefined, eosTokenIds: [268] }), tokenizer, 9));
+  const back = await loadGgufCheckpoint(file);
+  const model = await (await getReference()).loadModel({ modelPath: file });
+  try {
+    for (const text of [...texts, ' the cat sat on the mat', 'in the winter\n\n  the cat', '123 4567']) {
+      const expected = tokenizer.encode(text);
+      assert.deepEqual([...model.tokenize(text)].map(Number), expected, JSON.stringify(text));
+      assert.deepEqual(back.tokenizer.encode(text), expected, JSON.stringify(text));
+      assert.equal(back.tokenizer.decode(expected), text);
+    }
+  } finally {
+    await model.dispose();
+  }
+});

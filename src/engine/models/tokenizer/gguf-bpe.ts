@@ -16,9 +16,12 @@ const byteLevel = (useRegex: boolean) => ({ type: 'ByteLevel', add_prefix_space:
 
 /** Pre-tokenizers by `tokenizer.ggml.pre` value. */
 const preTokenizers: Record<string, object> = {
+  // llama.cpp's 'default' split differs slightly from GPT-2's (it also isolates punctuation runs); GPT-2's is used.
   default: byteLevel(true),
-  gpt2: byteLevel(true),
+  'gpt-2': byteLevel(true),
   'llama-bpe': { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
+  llama3: { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
+  'llama-v3': { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
   qwen2: { type: 'Sequence', pretokenizers: [split(qwen2Split), byteLevel(false)] },
   smollm: { type: 'Sequence', pretokenizers: [{ type: 'Digits', individual_digits: true }, byteLevel(true)] },
 };
@@ -48,7 +51,7 @@ export function byteLevelTokenizerFromGguf(metadata: Record<string, unknown>, id
       type: 'BPE',
       vocab: Object.fromEntries(tokens.map((token, id) => [token, id])),
       merges: merges.map(String),
-      ignore_merges: pre === 'llama-bpe',
+      ignore_merges: ['llama-bpe', 'llama3', 'llama-v3'].includes(pre),
       byte_fallback: false,
     },
   };

@@ -43,7 +43,7 @@ export function ggufTokenizerMetadata(tokenizer: Tokenizer, file: string): Recor
     }
     tokens.forEach((token, id) => { if (token === '') { tokens[id] = `[PAD${id}]`; types[id] = TokenType.unused; } });
     const preText = JSON.stringify(tokenizer.tokenizerJson.pre_tokenizer ?? {});
-    const pre = tokenizer.ggufPre ?? (preText.includes(llama3Marker) ? 'llama-bpe' : preText.includes(qwen2Marker) ? 'qwen2' : 'gpt2');
+    const pre = tokenizer.ggufPre ?? (preText.includes(llama3Marker) ? 'llama-bpe' : preText.includes(qwen2Marker) ? 'qwen2' : 'gpt-2');
     return {
       'tokenizer.ggml.model': 'gpt2',
       'tokenizer.ggml.pre': pre,
