@@ -118,6 +118,8 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
   let lastLoss: number | null = null;
   let firstLoss: number | null = null;
   let lastValidation: number | null = state.bestValidationLoss;
+  let stepSeconds = 0;
+  let stepTokens = 0;
   const grads = () => parameters.map((parameter) => parameter.grad);
   while (state.step < plan.totalSteps) {
     const index = state.step;
@@ -153,6 +155,8 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
     lastLoss = loss;
     firstLoss ??= loss;
     const seconds = (performance.now() - stepStart) / 1000;
+    stepSeconds += seconds;
+    stepTokens += tokens;
     state.elapsedSeconds = (performance.now() - started) / 1000;
     metrics.append({ type: 'train', step: state.step, epoch, loss, learningRate, gradNorm, tokens, tokensPerSecond: tokens / seconds, elapsedSeconds: state.elapsedSeconds });
 
@@ -179,7 +183,7 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
       saveTrainingCheckpoint(folder, trainable, optimizer, state);
       metrics.append({ type: 'checkpoint', step: state.step, path: folder });
     }
-    options.onProgress?.({ step: state.step, totalSteps: plan.totalSteps, epoch, loss, validationLoss: lastValidation, tokensPerSecond: state.tokensSeen / state.elapsedSeconds });
+    options.onProgress?.({ step: state.step, totalSteps: plan.totalSteps, epoch, loss, validationLoss: lastValidation, tokensPerSecond: stepTokens / stepSeconds });
     if (stopEarly) {
       stopReason = 'early-stopping';
       metrics.append({ type: 'event', step: state.step, message: `early stopping: no validation improvement in ${recipe.early_stopping_patience} evaluations` });
@@ -212,7 +216,7 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
     truncatedExamples: plan.truncated,
     trainableParameters: trainable.reduce((sum, { tensor }) => sum + tensor.size, 0),
     tokensSeen: state.tokensSeen,
-    tokensPerSecond: state.tokensSeen / Math.max(1e-9, wallSeconds),
+    tokensPerSecond: stepTokens / Math.max(1e-9, stepSeconds),
     wallSeconds,
     resumedFromStep,
     output,
