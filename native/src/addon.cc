@@ -109,7 +109,9 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
   const TileShape tile = family->tile;
   for (long item = 0; item < batch; item++) {
     const GemmProblem<BInput> p = problem_at(item);
-    const bool splitColumns = n >= m;
+    // Prefer row strips: each thread then packs only its own rows of A (the strided, costlier packing) and
+    // re-packs B, which is a contiguous copy; column strips only when there are too few rows to share.
+    const bool splitColumns = m < 4L * parts * tile.mr && n > m;
     const long unit = splitColumns ? tile.nr : tile.mr;
     const long tiles = ((splitColumns ? n : m) + unit - 1) / unit;
     const int used = tiles < parts ? (int)tiles : parts;

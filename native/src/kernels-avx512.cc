@@ -126,8 +126,23 @@ struct Bf16Traits {
   static long b_panel_elements(long kc) { return 2 * NR * ((kc + 1) / 2); }
   static void pack_a(const float *a, long rs, long cs, long rows, long kc, unsigned int *out) {
     const long pairs = (kc + 1) / 2;
+    long vectorPairs = 0;
+    if (cs == 1 && rows == MR) {
+      // Row-major A (the usual activations): convert 32 floats at a time with the hardware round-to-nearest-
+      // even (vcvtne2ps2bf16; it treats subnormal inputs as zero), then scatter the 16 k-pairs.
+      vectorPairs = (kc / 32) * 16;
+      alignas(64) unsigned int converted[16];
+      for (long r = 0; r < MR; r++) {
+        const float *row = a + r * rs;
+        for (long q = 0; q < vectorPairs; q += 16) {
+          const __m512bh packed = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 2 * q + 16), _mm512_loadu_ps(row + 2 * q));
+          _mm512_store_si512((void *)converted, (__m512i)packed);
+          for (int i = 0; i < 16; i++) out[(q + i) * MR + r] = converted[i];
+        }
+      }
+    }
     for (long r = 0; r < MR; r++) {
-      for (long q = 0; q < pairs; q++) {
+      for (long q = vectorPairs; q < pairs; q++) {
         unsigned int low = 0, high = 0;
         if (r < rows) {
           low = f32_to_bf16_bits(a[r * rs + (2 * q) * cs]);

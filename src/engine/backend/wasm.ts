@@ -67,7 +67,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend & {
       parts = 1 + extraThreads;
     }
     // Whole batch items when there are enough independent ones, else strips of C at tile boundaries.
-    let mode = r.n >= r.m ? 1 : 2;
+    // Row strips let each thread pack only its rows of A (the strided packing); columns when rows are few.
+    let mode = r.m < 4 * parts * tileM && r.n > r.m ? 1 : 2;
     if (separateC && r.batch >= parts && r.batch > 1) mode = 0;
     const tiles = mode === 1 ? Math.ceil(r.n / tileN) : Math.ceil(r.m / tileM);
     if (mode !== 0) parts = Math.min(parts, tiles);
