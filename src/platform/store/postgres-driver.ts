@@ -33,11 +33,12 @@ export class PostgresDriver implements SqlDriver {
 
   /** `schema`, when given, becomes the search_path (the test suite uses one throwaway schema per run). */
   constructor(connectionString: string, schema?: string) {
+    // Only set `options` when asked: an explicit value would replace `?options=` given in the URL.
     this.pool = new pg.Pool({
       connectionString,
       types: typeParsers,
       max: 4,
-      options: schema ? `-c search_path=${schema}` : undefined,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     this.runner = runnerOn(this.pool, (work) => this.transaction(work));
   }

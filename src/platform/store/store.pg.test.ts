@@ -3,27 +3,21 @@
  * The shared store suite on PostgreSQL (SLING_TEST_DATABASE_URL); each test gets its own throwaway schema.
  */
 import { after, test } from 'node:test';
-import pg from 'pg';
+import { createTestSchema, type TestSchema } from './postgres-test-schema.ts';
 import { openStore } from './store.ts';
 import { defineStoreSuite } from './store-suite.ts';
 
-const url = process.env.SLING_TEST_DATABASE_URL;
-if (!url) {
+if (!process.env.SLING_TEST_DATABASE_URL) {
   test('PostgreSQL store suite', { skip: 'SLING_TEST_DATABASE_URL is not set' }, () => {});
 } else {
-  const admin = new pg.Pool({ connectionString: url, max: 1 });
-  const schemas: string[] = [];
-  let schema = '';
+  const schemas: TestSchema[] = [];
   after(async () => {
-    for (const name of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-    await admin.end();
+    for (const schema of schemas) await schema.drop();
   });
   defineStoreSuite('PostgreSQL', {
     fresh: async () => {
-      schema = `sling_test_${process.pid}_${schemas.length}_${Date.now() % 100000}`;
-      schemas.push(schema);
-      await admin.query(`CREATE SCHEMA ${schema}`);
+      schemas.push((await createTestSchema('store'))!);
     },
-    open: (migrations) => openStore({ databaseUrl: url, postgresSchema: schema, migrations }),
+    open: (migrations) => openStore({ databaseUrl: schemas[schemas.length - 1].url, migrations }),
   });
 }
