@@ -41,3 +41,19 @@ test('cross-entropy is stable with huge logits and handles all-ignored batches',
   assert.ok(logits.grad!.values.every((v) => v === 0));
   assert.throws(() => crossEntropy(logits, new Int32Array([0, 3])), /outside/);
 });
+
+test('cross-entropy runs float32 through the installed row kernels', async () => {
+  const { getRowKernels, setRowKernels } = await import('../../backend/row-kernels.ts');
+  const original = getRowKernels();
+  let calls = 0;
+  setRowKernels({ name: 'counting', expShiftRows: (...args) => { calls++; original.expShiftRows(...args); } });
+  try {
+    const logits = tensor([1, 2, 3, 0, 0, 5], [2, 3]);
+    const loss = crossEntropy(logits, new Int32Array([2, 0])).item();
+    const expected = (Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3 + Math.log(2 + Math.exp(5))) / 2;
+    assert.ok(Math.abs(loss - expected) < 1e-6);
+    assert.equal(calls, 1);
+  } finally {
+    setRowKernels(original);
+  }
+});

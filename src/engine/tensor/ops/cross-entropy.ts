@@ -8,6 +8,7 @@
  * separate normalisation pass, and the logits themselves are not kept.
  */
 import { SlingError } from '../../../core/errors.ts';
+import { getRowKernels, referenceExpShiftRows } from '../../backend/row-kernels.ts';
 import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 
@@ -27,36 +28,27 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
   if (targets.length !== rows) {
     throw new SlingError('tensor_cross_entropy', `crossEntropy: ${targets.length} targets for ${rows} rows of ${logits.label()}`);
   }
+  for (let r = 0; r < rows; r++) {
+    const target = targets[r];
+    if (target !== ignoreIndex && (target < 0 || target >= vocab)) {
+      throw new SlingError('tensor_cross_entropy', `crossEntropy: target ${target} at row ${r} is outside [0, ${vocab})`, {
+        hint: `use ${ignoreIndex} for positions that should not be scored`,
+      });
+    }
+  }
   const x = logits.values;
-  const keepProbabilities = needsGrad(logits);
-  const probabilities: FloatArray | null = keepProbabilities ? allocate(logits.floatDtype, logits.size) : null;
-  const losses = allocate(logits.floatDtype, rows);
+  const probabilities: FloatArray | null = needsGrad(logits) ? allocate(logits.floatDtype, logits.size) : null;
+  const rowMax = allocate(logits.floatDtype, rows);
   const rowSums = allocate(logits.floatDtype, rows);
+  if (x instanceof Float32Array) getRowKernels().expShiftRows(x, rows, vocab, rowMax as Float32Array, rowSums as Float32Array, probabilities as Float32Array | null);
+  else referenceExpShiftRows(x, rows, vocab, rowMax as Float64Array, rowSums as Float64Array, probabilities as Float64Array | null);
+  const losses = allocate(logits.floatDtype, rows);
   let count = 0;
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const target = targets[r];
     if (target === ignoreIndex) continue;
-    if (target < 0 || target >= vocab || !Number.isInteger(target)) {
-      throw new SlingError('tensor_cross_entropy', `crossEntropy: target ${target} at row ${r} is outside [0, ${vocab})`, {
-        hint: `use ${ignoreIndex} for positions that should not be scored`,
-      });
-    }
-    const base = r * vocab;
-    let maximum = -Infinity;
-    for (let j = 0; j < vocab; j++) if (x[base + j] > maximum) maximum = x[base + j];
-    let sum = 0;
-    if (probabilities) {
-      for (let j = 0; j < vocab; j++) {
-        const e = Math.exp(x[base + j] - maximum);
-        probabilities[base + j] = e;
-        sum += e;
-      }
-    } else {
-      for (let j = 0; j < vocab; j++) sum += Math.exp(x[base + j] - maximum);
-    }
-    rowSums[r] = sum;
-    losses[r] = maximum + Math.log(sum) - x[base + target];
+    losses[r] = rowMax[r] + Math.log(rowSums[r]) - x[r * vocab + target];
     total += losses[r];
     count++;
   }

@@ -4,7 +4,7 @@
  * and the tanh approximation), relu, and the fused SwiGLU product silu(a)·b used by Llama MLPs.
  * One kernel per function, selected once per call (no per-element closures).
  */
-import { record } from '../autograd.ts';
+import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { checkSameDtype } from './elementwise.ts';
 import { sameShape } from './broadcast.ts';
@@ -104,7 +104,10 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   return unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
 }
 
-/** Fused SwiGLU: silu(gate) · up, same shapes. Saves one intermediate versus composing silu and mul. */
+/**
+ * Fused SwiGLU: silu(gate) · up, same shapes. Saves one intermediate versus composing silu and mul, and keeps
+ * sigmoid(gate) from the forward pass (when a gradient is needed) so backward does not call exp again.
+ */
 export function swiglu(gate: Tensor, up: Tensor): Tensor {
   checkSameDtype(gate, up, 'swiglu');
   if (!sameShape(gate.shape, up.shape)) {
@@ -112,15 +115,29 @@ export function swiglu(gate: Tensor, up: Tensor): Tensor {
   }
   const g = gate.values;
   const u = up.values;
-  const out = allocate(gate.floatDtype, g.length);
-  for (let i = 0; i < g.length; i++) out[i] = (g[i] / (1 + Math.exp(-g[i]))) * u[i];
-  return record(new Tensor(out, gate.shape), 'swiglu', [gate, up], () => (grad) => {
-    const gradGate = gate.requiresGrad ? allocate(gate.floatDtype, g.length) : null;
-    const gradUp = up.requiresGrad ? allocate(gate.floatDtype, g.length) : null;
-    for (let i = 0; i < g.length; i++) {
+  const n = g.length;
+  const out = allocate(gate.floatDtype, n);
+  const sigmoids = needsGrad(gate, up) ? allocate(gate.floatDtype, n) : null;
+  if (sigmoids) {
+    for (let i = 0; i < n; i++) {
       const s = 1 / (1 + Math.exp(-g[i]));
-      if (gradUp) gradUp[i] = grad[i] * g[i] * s;
-      if (gradGate) gradGate[i] = grad[i] * u[i] * s * (1 + g[i] * (1 - s));
+      sigmoids[i] = s;
+      out[i] = g[i] * s * u[i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) out[i] = (g[i] / (1 + Math.exp(-g[i]))) * u[i];
+  }
+  return record(new Tensor(out, gate.shape), 'swiglu', [gate, up], () => (grad) => {
+    const s = sigmoids!;
+    let gradGate = null;
+    let gradUp = null;
+    if (up.requiresGrad) {
+      gradUp = allocate(gate.floatDtype, n);
+      for (let i = 0; i < n; i++) gradUp[i] = grad[i] * g[i] * s[i];
+    }
+    if (gate.requiresGrad) {
+      gradGate = allocate(gate.floatDtype, n);
+      for (let i = 0; i < n; i++) gradGate[i] = grad[i] * u[i] * s[i] * (1 + g[i] * (1 - s[i]));
     }
     return [gradGate, gradUp];
   });

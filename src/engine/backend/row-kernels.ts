@@ -1,0 +1,53 @@
+/**
+ * @module engine/backend/row-kernels
+ * Row-wise exp kernels behind the tensor layer's cross-entropy: per row, the max and Σ exp(x − max), optionally
+ * storing exp(x − max). At vocab 32000 this is the largest non-GEMM cost of a training step, so it is a
+ * swappable kernel: the reference below is plain TypeScript; a faster backend (SIMD exp) can install its own
+ * with setRowKernels. float64 tensors always use the reference (gradient checks).
+ */
+
+export interface RowKernels {
+  readonly name: string;
+  /**
+   * For each of `rows` rows of length `cols` (row r starts at r·cols): rowMax[r] = max, rowSum[r] = Σ exp(x − max);
+   * if `exps` is given, exps[i] = exp(x[i] − rowMax[r]). A row of all −∞ gets max −∞ and sum 0.
+   */
+  expShiftRows(x: Float32Array, rows: number, cols: number, rowMax: Float32Array, rowSum: Float32Array, exps: Float32Array | null): void;
+}
+
+/** Generic over float32/float64 so the float64 path can share it. */
+export function referenceExpShiftRows<T extends Float32Array | Float64Array>(
+  x: T, rows: number, cols: number, rowMax: T, rowSum: T, exps: T | null,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let maximum = -Infinity;
+    for (let j = 0; j < cols; j++) if (x[base + j] > maximum) maximum = x[base + j];
+    let sum = 0;
+    if (maximum !== -Infinity) {
+      if (exps) {
+        for (let j = 0; j < cols; j++) {
+          const e = Math.exp(x[base + j] - maximum);
+          exps[base + j] = e;
+          sum += e;
+        }
+      } else {
+        for (let j = 0; j < cols; j++) sum += Math.exp(x[base + j] - maximum);
+      }
+    } else if (exps) exps.fill(0, base, base + cols);
+    rowMax[r] = maximum;
+    rowSum[r] = sum;
+  }
+}
+
+export const referenceRowKernels: RowKernels = { name: 'reference', expShiftRows: referenceExpShiftRows };
+
+let installed: RowKernels = referenceRowKernels;
+
+export function getRowKernels(): RowKernels {
+  return installed;
+}
+
+export function setRowKernels(kernels: RowKernels): void {
+  installed = kernels;
+}
