@@ -27,12 +27,20 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
 
 function loadLlama2c(path: string, tokenizerPath?: string): Checkpoint {
   const { config, tensors } = readLlama2cCheckpoint(path);
-  const tokenizerFile = tokenizerPath ?? findLlama2cTokenizer(path);
-  const tokenizer = readLlama2cTokenizer(tokenizerFile, config.vocabSize);
-  return { config, tensors, tokenizer, source: path, format: 'llama2c' };
+  if (tokenizerPath) return { config, tensors, tokenizer: readLlama2cTokenizer(tokenizerPath, config.vocabSize), source: path, format: 'llama2c' };
+  // Several tokenizers may sit beside the model (tok512.bin, tok4096.bin): take the one of the right size.
+  const candidates = llama2cTokenizersBeside(path);
+  for (const candidate of candidates.slice(0, -1)) {
+    try {
+      return { config, tensors, tokenizer: readLlama2cTokenizer(candidate, config.vocabSize), source: path, format: 'llama2c' };
+    } catch {
+      // try the next one; the last candidate's error is the one reported
+    }
+  }
+  return { config, tensors, tokenizer: readLlama2cTokenizer(candidates.at(-1)!, config.vocabSize), source: path, format: 'llama2c' };
 }
 
-function findLlama2cTokenizer(modelPath: string): string {
+function llama2cTokenizersBeside(modelPath: string): string[] {
   const folder = dirname(modelPath);
   const candidates = readdirSync(folder)
     .filter((name) => name !== basename(modelPath) && (/^tok.*\.bin$/.test(name) || name === 'tokenizer.bin'))
@@ -40,5 +48,5 @@ function findLlama2cTokenizer(modelPath: string): string {
   if (candidates.length === 0) {
     throw new SlingError('TOKENIZER_NOT_FOUND', 'no llama2.c tokenizer (tok*.bin or tokenizer.bin) beside the checkpoint', { file: modelPath, hint: 'pass the tokenizer file explicitly (tokenizerPath / --tokenizer)' });
   }
-  return join(folder, candidates[0]);
+  return candidates.map((name) => join(folder, name));
 }

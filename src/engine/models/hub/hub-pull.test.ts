@@ -7,7 +7,7 @@ import { loadCheckpoint } from '../load-checkpoint.ts';
 import { convertRaw } from '../io/raw-tensor.ts';
 import { writeSafetensors } from '../io/safetensors-write.ts';
 import { randomCheckpoint, tinyConfig } from '../io/test-checkpoint.ts';
-import { byteLevelTokenizerJson } from '../tokenizer/test-vocabularies.ts';
+import { byteLevelTokenizerJson } from '../tokenizer/spm-to-hf.ts';
 import { HfTokenizer } from '../tokenizer/hf-tokenizer.ts';
 import { startFakeHub, type FakeHub } from './fake-hub.ts';
 import { parseHubId, pullModel } from './hub-pull.ts';

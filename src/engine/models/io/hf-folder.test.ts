@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../load-checkpoint.ts';
 import { readLlama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
-import { llamaTokenizerJson } from '../tokenizer/test-vocabularies.ts';
+import { llamaTokenizerJson } from '../tokenizer/spm-to-hf.ts';
 import { convertRaw } from './raw-tensor.ts';
 import { writeSafetensors } from './safetensors-write.ts';
 import { randomCheckpoint, tinyConfig } from './test-checkpoint.ts';

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { getLlama, LlamaCompletion, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { loadCheckpoint } from '../load-checkpoint.ts';
 import { HfTokenizer } from '../tokenizer/hf-tokenizer.ts';
-import { byteLevelTokenizerJson } from '../tokenizer/test-vocabularies.ts';
+import { readLlama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
+import { byteLevelTokenizerJson, llamaTokenizerJson } from '../tokenizer/spm-to-hf.ts';
 import { loadGgufCheckpoint } from './gguf-checkpoint.ts';
 import { writeGgufCheckpoint } from './gguf-export.ts';
 import { permuteRopeRows } from './rope-layout.ts';
@@ -104,6 +105,24 @@ test('byte-level BPE (GGUF "gpt2") written by our writer: llama.cpp, our GGUF re
       assert.deepEqual([...model.tokenize(text)].map(Number), expected, JSON.stringify(text));
       assert.deepEqual(back.tokenizer.encode(text), expected, JSON.stringify(text));
       assert.equal(back.tokenizer.decode(expected), text);
+    }
+  } finally {
+    await model.dispose();
+  }
+});
+
+test('a SentencePiece-style tokenizer.json (Llama BPE + byte fallback) exported as a GGUF "llama" vocabulary tokenizes the same in llama.cpp', { skip }, async () => {
+  const spm = readLlama2cTokenizer(stories260KDir + 'tok512.bin', 512);
+  const tokenizer = new HfTokenizer(llamaTokenizerJson(spm), { bos_token: spm.vocabulary.pieces[1], eos_token: spm.vocabulary.pieces[2] });
+  const file = join(folder, 'spm-from-hf.gguf');
+  writeGgufCheckpoint(file, randomCheckpoint(tinyConfig(), tokenizer, 11));
+  const back = await loadGgufCheckpoint(file);
+  const model = await (await getReference()).loadModel({ modelPath: file });
+  try {
+    for (const text of [...texts, 'Tim and Sue played with the red ball all day.']) {
+      const expected = tokenizer.encode(text);
+      assert.deepEqual([...model.tokenize(text)].map(Number), expected, JSON.stringify(text));
+      assert.deepEqual(back.tokenizer.encode(text), expected, JSON.stringify(text));
     }
   } finally {
     await model.dispose();

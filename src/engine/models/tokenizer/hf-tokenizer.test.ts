@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { stories260KDir, stories260KSkip as skip } from '../io/test-data.ts';
 import { HfTokenizer } from './hf-tokenizer.ts';
 import { readLlama2cTokenizer } from './llama2c-tokenizer.ts';
-import { byteLevelTokenizerJson, llamaTokenizerJson } from './test-vocabularies.ts';
+import { byteLevelTokenizerJson, llamaTokenizerJson } from './spm-to-hf.ts';
 
 const texts = ['Once upon a time', 'Hello world!', ' leading space', 'a  b\n\nc', 'café 🙂 日本', 'Lily\'s mom said, "Lily, let\'s go to the park."'];
 

@@ -1,8 +1,10 @@
 /**
- * @module engine/models/tokenizer/test-vocabularies
- * Test helper: tokenizer.json documents built offline. `llamaTokenizerJson` re-expresses a SentencePiece
- * vocabulary the way Hugging Face's converter does for Llama (BPE merges ranked by the merged piece's score,
- * byte fallback, '▁' normalizer); `byteLevelTokenizerJson` is a tiny GPT-2-style byte-level BPE.
+ * @module engine/models/tokenizer/spm-to-hf
+ * tokenizer.json documents built without the Hub. `llamaTokenizerJson` re-expresses a SentencePiece
+ * vocabulary the way Hugging Face's converter does for Llama (every split of a piece into two vocabulary
+ * pieces is a BPE merge, ranked by the merged piece's score; byte fallback; '▁' normalizer), so a llama2.c
+ * or GGUF vocabulary can be saved as an HF folder. `byteLevelTokenizerJson` is a tiny GPT-2-style byte-level
+ * BPE used by tests.
  */
 import { byteLevelSpelling } from './byte-level.ts';
 import type { SpmTokenizer } from './spm-tokenizer.ts';
