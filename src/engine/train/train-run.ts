@@ -177,13 +177,13 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
       const patience = recipe.early_stopping_patience;
       stopEarly = patience > 0 && state.evaluationsWithoutImprovement >= patience;
     }
+    options.onProgress?.({ step: state.step, totalSteps: plan.totalSteps, epoch, loss, validationLoss: lastValidation, tokensPerSecond: stepTokens / stepSeconds });
     const aborted = options.signal?.aborted === true;
     if ((recipe.checkpoint_interval > 0 && state.step % recipe.checkpoint_interval === 0) || aborted) {
       const folder = checkpointPath(paths, state.step);
       saveTrainingCheckpoint(folder, trainable, optimizer, state);
       metrics.append({ type: 'checkpoint', step: state.step, path: folder });
     }
-    options.onProgress?.({ step: state.step, totalSteps: plan.totalSteps, epoch, loss, validationLoss: lastValidation, tokensPerSecond: stepTokens / stepSeconds });
     if (stopEarly) {
       stopReason = 'early-stopping';
       metrics.append({ type: 'event', step: state.step, message: `early stopping: no validation improvement in ${recipe.early_stopping_patience} evaluations` });
