@@ -101,6 +101,8 @@ export function runBackward(root: Tensor, gradient?: FloatArray): void {
   const order = topologicalOrder(root);
   for (let i = order.length - 1; i >= 0; i--) {
     const tensor = order[i];
+    // Drop our reference so the activation can be collected as soon as nothing else holds it.
+    order[i] = undefined as unknown as Tensor;
     const node = tensor.node!;
     const grad = pending.get(tensor);
     pending.delete(tensor);
