@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/kernels-avx512.cc",
+        "src/kernels-amx.cc",
         "src/kernels-avx2.cc",
         "src/kernels-portable.cc"
       ],

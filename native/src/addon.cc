@@ -8,13 +8,15 @@
 //   gemm(kind, a, b, c, params)  kind 0 = FP32 (b Float32Array), 1 = bf16 (b Uint16Array); params is a
 //                                Float64Array [m, n, k, transA, transB, beta, batch, strideA, strideB,
 //                                strideC, offsetA, offsetB, offsetC]
-//   info() -> { isa, bf16, avx512, avx512bf16, avx2, amx, threads, threshold }
+//   info() -> { isa, bf16, avx512, avx512bf16, avx2, amx (status string), threads, threshold }
 //   configure({ isa?, threads?, threshold? })   for tests (every family) and benchmarks (threshold sweep)
 #include <node_api.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "kernels.h"
 #include "thread-pool.h"
@@ -28,12 +30,14 @@ struct Family {
   GemmBf16Fn bf16;
   const char *bf16Name;
   TileShape tile;
+  TileShape bf16Tile;
 };
 
-const Family AVX512_BF16 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512bf16, "avx512bf16", {14, 32}};
-const Family AVX512 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512, "widened", {14, 32}};
-const Family AVX2 = {"avx2", gemm_f32_avx2, gemm_bf16_avx2, "widened", {6, 16}};
-const Family PORTABLE = {"portable", gemm_f32_portable, gemm_bf16_portable, "widened", {4, 8}};
+const Family AMX = {"avx512", gemm_f32_avx512, gemm_bf16_amx, "amx", {14, 32}, {32, 32}};
+const Family AVX512_BF16 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512bf16, "avx512bf16", {14, 32}, {14, 32}};
+const Family AVX512 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512, "widened", {14, 32}, {14, 32}};
+const Family AVX2 = {"avx2", gemm_f32_avx2, gemm_bf16_avx2, "widened", {6, 16}, {6, 16}};
+const Family PORTABLE = {"portable", gemm_f32_portable, gemm_bf16_portable, "widened", {4, 8}, {4, 8}};
 
 bool has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -42,7 +46,40 @@ bool has_avx512() {
 bool has_avx512bf16() { return has_avx512() && __builtin_cpu_supports("avx512bf16"); }
 bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
+// AMX state: "absent" (CPU), "denied" (kernel refused the tile state), "self-test failed", or "active".
+const char *amxStatus = nullptr;
+
+// Runs the AMX family once on a small odd-sized problem and compares with the AVX-512 bf16 path (same
+// rounding of A, so the results agree to FP32 summation-order error). Guards a kernel that cannot be
+// exercised on CPUs without AMX, such as the AMD dev machine.
+bool amx_self_test() {
+  const long m = 45, n = 37, k = 70;
+  std::vector<float> a(m * k), reference(m * n), result(m * n);
+  std::vector<unsigned short> b(k * n);
+  unsigned int state = 12345;
+  auto next = [&] { return (state = state * 1664525u + 1013904223u) / 4294967296.0f - 0.5f; };
+  for (auto &value : a) value = next();
+  for (auto &value : b) value = f32_to_bf16_bits(next());
+  GemmProblem<unsigned short> p = {m, n, k, a.data(), k, 1, b.data(), n, 1, reference.data(), n, 0.0f};
+  void *workspaceA = std::aligned_alloc(64, WORKSPACE_A_BYTES), *workspaceB = std::aligned_alloc(64, WORKSPACE_B_BYTES);
+  (has_avx512bf16() ? gemm_bf16_avx512bf16 : gemm_bf16_avx512)(p, 0, m, 0, n, workspaceA, workspaceB);
+  p.c = result.data();
+  gemm_bf16_amx(p, 0, m, 0, n, workspaceA, workspaceB);
+  std::free(workspaceA);
+  std::free(workspaceB);
+  for (long i = 0; i < m * n; i++)
+    if (!(std::fabs(result[i] - reference[i]) <= 1e-4f * (1.0f + std::fabs(reference[i])))) return false;
+  return true;
+}
+
 const Family *best_family() {
+  if (!amxStatus) {
+    if (!(has_avx512bf16() && __builtin_cpu_supports("amx-tile") && __builtin_cpu_supports("amx-bf16")))
+      amxStatus = "absent";
+    else if (!amx_request_permission()) amxStatus = "denied";
+    else amxStatus = amx_self_test() ? "active" : "self-test failed";
+  }
+  if (std::strcmp(amxStatus, "active") == 0) return &AMX;
   if (has_avx512bf16()) return &AVX512_BF16;
   if (has_avx512()) return &AVX512;
   if (has_avx2()) return &AVX2;
@@ -69,7 +106,7 @@ ThreadPool &the_pool() {
 }
 
 template <class BInput, class Fn>
-void run_gemm(const float *a, const BInput *b, float *c, const double *params, Fn kernel) {
+void run_gemm(const float *a, const BInput *b, float *c, const double *params, Fn kernel, TileShape tile) {
   const long m = (long)params[0], n = (long)params[1], k = (long)params[2];
   const bool transA = params[3] != 0, transB = params[4] != 0;
   const float beta = (float)params[5];
@@ -106,7 +143,6 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
     });
     return;
   }
-  const TileShape tile = family->tile;
   for (long item = 0; item < batch; item++) {
     const GemmProblem<BInput> p = problem_at(item);
     // Prefer row strips: each thread then packs only its own rows of A (the strided, costlier packing) and
@@ -155,9 +191,9 @@ napi_value gemm(napi_env env, napi_callback_info info) {
     return throw_type_error(env, "params must be a Float64Array of 13 numbers");
   if (kind == 1)
     run_gemm<unsigned short>((const float *)a, (const unsigned short *)b, (float *)c, (const double *)params,
-                             family->bf16);
+                             family->bf16, family->bf16Tile);
   else
-    run_gemm<float>((const float *)a, (const float *)b, (float *)c, (const double *)params, family->f32);
+    run_gemm<float>((const float *)a, (const float *)b, (float *)c, (const double *)params, family->f32, family->tile);
   return nullptr;
 }
 
@@ -188,13 +224,13 @@ napi_value info(napi_env env, napi_callback_info) {
   set_property(env, result, "avx512", make_bool(env, has_avx512()));
   set_property(env, result, "avx512bf16", make_bool(env, has_avx512bf16()));
   set_property(env, result, "avx2", make_bool(env, has_avx2()));
-  set_property(env, result, "amx", make_bool(env, __builtin_cpu_supports("amx-bf16")));
+  set_property(env, result, "amx", make_string(env, amxStatus));
   set_property(env, result, "threads", make_number(env, the_pool().threads()));
   set_property(env, result, "threshold", make_number(env, threshold));
   return result;
 }
 
-// configure({ isa: 'avx512bf16' | 'avx512' | 'avx2' | 'portable', threshold: number }). An ISA the CPU lacks
+// configure({ isa: 'amx' | 'avx512bf16' | 'avx512' | 'avx2' | 'portable', threshold: number }). An ISA the CPU lacks
 // is refused, so tests can walk every family that this machine can run.
 napi_value configure(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -216,7 +252,8 @@ napi_value configure(napi_env env, napi_callback_info info) {
     napi_get_named_property(env, options, "isa", &value);
     napi_get_value_string_utf8(env, value, name, sizeof name, &length);
     const std::string isa(name);
-    if (isa == "avx512bf16" && has_avx512bf16()) family = &AVX512_BF16;
+    if (isa == "amx" && std::strcmp(amxStatus, "active") == 0) family = &AMX;
+    else if (isa == "avx512bf16" && has_avx512bf16()) family = &AVX512_BF16;
     else if (isa == "avx512" && has_avx512()) family = &AVX512;
     else if (isa == "avx2" && has_avx2()) family = &AVX2;
     else if (isa == "portable") family = &PORTABLE;

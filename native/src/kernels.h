@@ -21,6 +21,9 @@ void gemm_bf16_avx512bf16(const GemmProblem<unsigned short> &, long i0, long i1,
                           void *wsB);
 void gemm_bf16_avx512(const GemmProblem<unsigned short> &, long i0, long i1, long j0, long j1, void *wsA,
                       void *wsB);
+void gemm_bf16_amx(const GemmProblem<unsigned short> &, long i0, long i1, long j0, long j1, void *wsA, void *wsB);
+// Asks Linux for the AMX tile state (arch_prctl); false when refused or not on Linux x86-64.
+bool amx_request_permission();
 void gemm_f32_avx2(const GemmProblem<float> &, long i0, long i1, long j0, long j1, void *wsA, void *wsB);
 void gemm_bf16_avx2(const GemmProblem<unsigned short> &, long i0, long i1, long j0, long j1, void *wsA,
                     void *wsB);

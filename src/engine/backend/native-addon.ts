@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 
 export interface NativeInfo {
   isa: 'avx512' | 'avx2' | 'portable';
-  /** How gemmBf16 runs: 'avx512bf16' (vdpbf16ps) or 'widened' (bf16 converted to FP32 while packing). */
-  bf16: 'avx512bf16' | 'widened';
+  /** How gemmBf16 runs: 'amx' (tiles), 'avx512bf16' (vdpbf16ps) or 'widened' (bf16 -> FP32 while packing). */
+  bf16: 'amx' | 'avx512bf16' | 'widened';
   avx512: boolean;
   avx512bf16: boolean;
   avx2: boolean;
-  amx: boolean;
+  /** 'absent' (CPU), 'denied' (Linux refused the tile state), 'self-test failed', or 'active'. */
+  amx: 'absent' | 'denied' | 'self-test failed' | 'active';
   threads: number;
   threshold: number;
 }
@@ -24,7 +25,7 @@ export interface NativeInfo {
 export interface NativeAddon {
   gemm(kind: 0 | 1, a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, params: Float64Array): void;
   info(): NativeInfo;
-  configure(options: { isa?: 'avx512bf16' | 'avx512' | 'avx2' | 'portable' | 'best'; threshold?: number }): void;
+  configure(options: { isa?: 'amx' | 'avx512bf16' | 'avx512' | 'avx2' | 'portable' | 'best'; threshold?: number }): void;
 }
 
 export const addonPath = join(dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/sling_native.node');

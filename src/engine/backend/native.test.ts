@@ -12,6 +12,7 @@ describe('native backend', { skip }, () => {
   const info = addon!.info();
   // Every kernel family this CPU can run, not only the one the dispatcher picks.
   const families = [
+    ...(info.amx === 'active' ? (['amx'] as const) : []),
     ...(info.avx512bf16 ? (['avx512bf16'] as const) : []),
     ...(info.avx512 ? (['avx512'] as const) : []),
     ...(info.avx2 ? (['avx2'] as const) : []),
@@ -42,7 +43,8 @@ describe('native backend', { skip }, () => {
   it('describes the CPU features it uses', () => {
     const backend = createNativeBackend(addon!);
     assert.match(backend.description, /^native \(.+, \d+ threads?\)$/);
-    assert.equal(backend.fastBf16, info.bf16 === 'avx512bf16');
+    assert.equal(backend.fastBf16, info.bf16 !== 'widened');
+    if (info.amx !== 'active') assert.notEqual(info.bf16, 'amx');
   });
 
   it('overwrites NaN in C when beta is 0', () => {
