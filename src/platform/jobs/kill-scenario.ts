@@ -16,7 +16,7 @@ import { initWorkspace } from '../workspace/workspace.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repository = resolve(here, '../../..');
-const STEPS = 30;
+const STEPS = 40;
 
 function startWorker(home: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   const child = spawn(
@@ -35,7 +35,7 @@ export async function killAndResume(env: NodeJS.ProcessEnv = {}): Promise<void> 
   const home = mkdtempSync(join(tmpdir(), 'sling-kill-'));
   const workspace = await initWorkspace(home, { ...process.env, ...env });
   try {
-    const job = await workspace.store.jobs.enqueue({ kind: 'test.count', payload: { to: STEPS, stepMs: 60 } });
+    const job = await workspace.store.jobs.enqueue({ kind: 'test.count', payload: { to: STEPS, stepMs: 80 } });
 
     const first = startWorker(home, env);
     const deadline = Date.now() + 20_000;
