@@ -31,6 +31,8 @@ export interface EvaluationResult {
   runs: ModelRun[];
   summaries: ModelSummary[];
   criteria: Record<string, Record<string, CriterionJudgement[]>>;
+  /** Per model: grader and criterion scores per row, in row order. */
+  extraScores: Record<string, ExtraScores[]>;
   headToHead?: { judge: string; judgements: PairJudgement[]; matrix: WinRateMatrix };
 }
 
@@ -45,6 +47,7 @@ export async function scoreRuns(runs: ModelRun[], rows: readonly EvalRow[], task
   const prompts = rows.map((row) => promptOf(row));
   const criteria: EvaluationResult['criteria'] = {};
   const summaries: ModelSummary[] = [];
+  const extraScores: EvaluationResult['extraScores'] = {};
   for (const run of runs) {
     const extra: ExtraScores[] = [];
     for (const grader of options.graders ?? []) extra.push({ name: grader.name, scores: await gradeAll(grader.grade, grader.name, [...rows], run.outputs) });
@@ -55,6 +58,7 @@ export async function scoreRuns(runs: ModelRun[], rows: readonly EvalRow[], task
         extra.push({ name: criterion.name, scores: passScores(judgements) });
       }
     }
+    extraScores[run.model] = extra;
     summaries.push(summarizeRun(run, rows, task, { bootstrap: { seed: options.seed ?? 0, ...options.bootstrap }, dollarsPerCpuHour: options.dollarsPerCpuHour, extra }));
   }
   let headToHead: EvaluationResult['headToHead'];
@@ -67,5 +71,5 @@ export async function scoreRuns(runs: ModelRun[], rows: readonly EvalRow[], task
     );
     headToHead = { judge: options.judge.name, judgements, matrix: winRateMatrix(runs.map((run) => run.model), judgements) };
   }
-  return { task, runs, summaries, criteria, headToHead };
+  return { task, runs, summaries, criteria, extraScores, headToHead };
 }
