@@ -133,3 +133,35 @@ function parseRopeScaling(rope: Record<string, unknown> | null | undefined, file
   }
   throw new SlingError('MODEL_UNSUPPORTED_ROPE', `unsupported RoPE scaling type "${String(type)}"`, { file, field: 'rope_scaling', hint: 'supported: default, linear, llama3' });
 }
+
+/** The config.json Hugging Face transformers reads for this config (the inverse of parseHfConfig). */
+export function hfConfigJson(config: LlamaConfig, torchDtype = 'float32'): Record<string, unknown> {
+  const family = config.architecture as LlamaFamily;
+  const className = Object.entries(architectureClasses).find(([, value]) => value === family)?.[0];
+  if (!className) throw new SlingError('MODEL_UNSUPPORTED_ARCHITECTURE', `cannot write a config.json for architecture "${config.architecture}"`);
+  const scaling = config.ropeScaling;
+  return {
+    architectures: [className],
+    model_type: family,
+    vocab_size: config.vocabSize,
+    hidden_size: config.hiddenSize,
+    intermediate_size: config.intermediateSize,
+    num_hidden_layers: config.numLayers,
+    num_attention_heads: config.numHeads,
+    num_key_value_heads: config.numKvHeads,
+    head_dim: config.headDim,
+    max_position_embeddings: config.maxPositionEmbeddings,
+    rms_norm_eps: config.rmsNormEps,
+    rope_theta: config.ropeTheta,
+    rope_scaling: scaling?.type === 'llama3'
+      ? { rope_type: 'llama3', factor: scaling.factor, low_freq_factor: scaling.lowFreqFactor, high_freq_factor: scaling.highFreqFactor, original_max_position_embeddings: scaling.originalMaxPositionEmbeddings }
+      : scaling?.type === 'linear' ? { rope_type: 'linear', factor: scaling.factor } : null,
+    tie_word_embeddings: config.tieWordEmbeddings,
+    attention_bias: config.attentionBias,
+    ...(config.slidingWindow !== undefined ? { sliding_window: config.slidingWindow, use_sliding_window: true } : {}),
+    hidden_act: 'silu',
+    bos_token_id: config.bosTokenId ?? null,
+    eos_token_id: config.eosTokenIds.length === 1 ? config.eosTokenIds[0] : config.eosTokenIds,
+    torch_dtype: torchDtype,
+  };
+}
