@@ -14,8 +14,16 @@
 #include <unistd.h>
 
 #pragma GCC push_options
+#ifdef SLING_AMX_EMULATE
+// native/test/amx-emulation.cc: the same code with software tiles, to check the packing and tile indexing
+// on CPUs without AMX.
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")
+#include <immintrin.h>
+#include "../test/amx-emulation.h"
+#else
 #pragma GCC target("amx-tile,amx-bf16,avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")
 #include <immintrin.h>
+#endif
 
 namespace sling {
 namespace {
