@@ -19,7 +19,7 @@ after(async () => server.close());
 const hello = [{ role: 'user' as const, content: 'Hello' }];
 
 test('models lists the base and every adapter', async () => {
-  const ids = [];
+  const ids: string[] = [];
   for await (const model of client.models.list()) ids.push(model.id);
   assert.deepEqual(ids.sort(), ['tiny', 'tiny:adapter-0', 'tiny:adapter-1']);
 });
@@ -39,7 +39,7 @@ test('streamed chat equals the non-streamed answer and ends with a usage chunk',
   const request = { model: 'tiny', messages: hello, max_tokens: 10, temperature: 0 };
   const whole = await client.chat.completions.create(request);
   const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
-  const chunks = [];
+  const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   assert.ok(chunks.length >= 3);
   assert.ok(chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && chunk.id === chunks[0].id));

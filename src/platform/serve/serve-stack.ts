@@ -26,7 +26,7 @@ export interface ServeStackOptions {
   /** Requests per minute for keys without their own limit; 0 = unlimited. */
   defaultRateLimit?: number;
   adapterBudgetBytes?: number;
-  extend?: (app: Hono<ServeEnv>, stack: { registry: ModelRegistry; keys: ApiKeyService | null }) => void;
+  extend?: (app: Hono<ServeEnv>, stack: { registry: ModelRegistry; keys: ApiKeyService | null; workspace: Workspace | null }) => void;
 }
 
 export interface ServeStack extends ServeApp {
@@ -55,7 +55,7 @@ export function createServeStack(options: ServeStackOptions): ServeStack {
     keys,
     logs,
     defaultRateLimit: options.defaultRateLimit,
-    extend: options.extend ? (app) => options.extend!(app, { registry, keys }) : undefined,
+    extend: options.extend ? (app) => options.extend!(app, { registry, keys, workspace }) : undefined,
   });
   return { ...served, registry, keys, logs };
 }

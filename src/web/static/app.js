@@ -19,6 +19,7 @@ async function route() {
   if (cleanup) cleanup();
   cleanup = null;
   const root = document.getElementById('page');
+  root.dataset.ready = 'false';
   root.replaceChildren();
   root.dataset.page = page;
   try {

@@ -63,8 +63,10 @@ async function renderEvaluation(root, id, chosenScore) {
         const entry = row.models[model];
         if (!entry) return h('td', { className: 'muted' }, '–');
         const scores = Object.entries(entry.scores).map(([name, value]) => `${name}: ${typeof value === 'number' ? formatNumber(value) : value}`).join(' · ');
+        // Whitespace-only answers (common for untuned models) would render as an empty box: show them escaped.
+        const shown = entry.output.trim() === '' ? h('span', { className: 'muted' }, entry.output ? JSON.stringify(entry.output) : '(empty)') : entry.output;
         return h('td', { className: 'output' },
-          h('div', {}, entry.output),
+          h('div', {}, shown),
           h('div', { className: 'scores' }, scores),
           entry.judge ? h('div', { className: 'judge' }, h('b', {}, 'judge: '), entry.judge.explanation ?? entry.judge.reason ?? JSON.stringify(entry.judge)) : null);
       }))), { className: 'outputs' }),

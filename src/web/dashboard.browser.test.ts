@@ -1,0 +1,130 @@
+/**
+ * The dashboard end to end in headless Chromium (playwright-core driving Debian's /usr/bin/chromium): every page
+ * against a real server with a seeded workspace, and a streamed playground chat with the tiny model.
+ * Screenshots go to test-artifacts/.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import type { Browser, Page } from 'playwright-core';
+import { authenticate } from '../platform/serve/auth.ts';
+import { RateLimiter } from '../platform/serve/rate-limiter.ts';
+import { startTestServer, type TestServer } from '../platform/serve/test-server.ts';
+import { mountDashboard } from './dashboard.ts';
+import { seedDashboard } from './test-seed.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let seeded: { evaluationId: number; runId: number };
+
+before(async () => {
+  if (skip) return;
+  mkdirSync(artifacts, { recursive: true });
+  server = await startTestServer({
+    extend: (app, { registry, keys, workspace }) =>
+      mountDashboard(app, { store: workspace!.store, registry, guard: authenticate({ keys, limiter: new RateLimiter(), defaultRateLimit: 0, rateLimit: false }) }),
+  });
+  const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.key, maxRetries: 0 });
+  seeded = await seedDashboard(server.workspace.store, client, ['tiny', 'tiny:adapter-0']);
+  await server.stack.recorder.flush();
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript((key) => localStorage.setItem('sling.apiKey', key), server.key);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(hash: string): Promise<void> {
+  await page.goto(`${server.url}/${hash}`);
+  await page.waitForSelector('#page[data-ready="true"]');
+}
+
+async function shoot(name: string): Promise<void> {
+  await page.waitForTimeout(150); // let Chart.js finish its first layout
+  await page.screenshot({ path: join(artifacts, `dashboard-${name}.png`), fullPage: true });
+}
+
+test('datasets: list, versions, stats charts and rows', { skip }, async () => {
+  await open('#/datasets');
+  assert.match((await page.textContent('#page table'))!, /fpb-sample[\s\S]*v2[\s\S]*60/);
+  await page.click('text=fpb-sample');
+  await page.waitForSelector('.row-card');
+  const text = await page.textContent('#page');
+  assert.match(text!, /60 rows/);
+  assert.match(text!, /import fpb-first-40/);
+  assert.equal(await page.locator('canvas').count(), 2);
+  assert.equal(await page.locator('.row-card').count(), 25);
+  await shoot('datasets');
+});
+
+test('runs: loss curves from run metrics, config and logs', { skip }, async () => {
+  await open(`#/runs/${seeded.runId}`);
+  await page.waitForSelector('canvas');
+  const text = await page.textContent('#page');
+  assert.match(text!, /succeeded/);
+  assert.match(text!, /train_loss @ step 40/);
+  assert.match(text!, /step 40\/40 loss 0\.62/);
+  const points = await page.evaluate(() => {
+    const chart = (window as unknown as { Chart: { getChart(canvas: Element): { data: { datasets: { label: string; data: unknown[] }[] } } } }).Chart.getChart(document.querySelector('canvas')!);
+    return chart.data.datasets.map((dataset) => [dataset.label, dataset.data.filter((value) => value !== null).length]);
+  });
+  assert.deepEqual(points, [['train_loss', 40], ['validation_loss', 4]]);
+  await shoot('run');
+});
+
+test('evaluations: comparison with intervals, head-to-head matrix, outputs side by side with the judge', { skip }, async () => {
+  await open(`#/evaluations/${seeded.evaluationId}`);
+  const comparison = await page.textContent('table.comparison');
+  assert.match(comparison!, /tiny:adapter-0/);
+  assert.match(comparison!, /\d \[\d/); // "value [low, high]"
+  assert.equal(await page.locator('table.matrix tbody tr').count(), 2);
+  assert.equal(await page.locator('table.outputs tbody tr').count(), 6);
+  assert.match((await page.textContent('table.outputs'))!, /judge: ROUGE-L F1/);
+  await shoot('evaluation');
+});
+
+test('request logs: filter by tag, model and status; latency and cost charts', { skip }, async () => {
+  await open('#/logs');
+  const all = await page.locator('#page table tbody tr').count();
+  assert.ok(all >= 12, `only ${all} log rows`);
+  await page.fill('input[placeholder="tag k=v"]', 'row=3');
+  await page.click('text=Filter');
+  await page.waitForFunction(() => document.querySelectorAll('#page table tbody tr').length === 2);
+  await page.fill('input[placeholder="tag k=v"]', '');
+  await page.fill('input[placeholder="model"]', 'tiny:adapter-0');
+  await page.click('text=Filter');
+  await page.waitForFunction(() => document.querySelectorAll('#page table tbody tr').length === 6);
+  assert.equal(await page.locator('canvas').count(), 2);
+  await shoot('logs');
+});
+
+test('playground: a streamed chat with an adapter', { skip }, async () => {
+  await open('#/playground');
+  await page.selectOption('#playground-model', 'tiny:adapter-1');
+  await page.fill('#playground-input', 'Hello there');
+  await page.click('#playground-send');
+  await page.waitForFunction(() => /tokens in/.test(document.getElementById('playground-status')?.textContent ?? ''));
+  const answer = await page.textContent('.message.assistant .answer');
+  assert.ok(answer && answer.length > 0);
+  assert.match((await page.textContent('#playground-status'))!, /^128 tokens in/);
+  await shoot('playground');
+  await server.stack.recorder.flush();
+  const [log] = await server.stack.logs!.list({ tags: { source: 'playground' } });
+  assert.equal(log.model, 'tiny:adapter-1');
+  assert.equal(((log.response!.choices as { message: { content: string } }[])[0]).message.content, answer);
+});
