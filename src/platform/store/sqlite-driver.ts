@@ -4,6 +4,7 @@
  * real work is a queue that keeps other callers out while an async transaction is open on the one connection.
  */
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SqlDriver, SqlRunner, SqlValue } from './sql-driver.ts';
 
 export class SqliteDriver implements SqlDriver {
@@ -13,6 +14,12 @@ export class SqliteDriver implements SqlDriver {
   /** Resolves when the current transaction (if any) has finished. */
   private gate: Promise<void> = Promise.resolve();
   private inTransaction = false;
+  /**
+   * Marks the async work running inside the open transaction, so a call that reaches this driver through the
+   * top-level store from inside that work joins the transaction instead of waiting for it forever.
+   */
+  private readonly transactionContext = new AsyncLocalStorage<object>();
+  private currentTransaction: object | undefined;
 
   constructor(path: string) {
     this.database = new Database(path);
@@ -60,18 +67,22 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private async waitForTransaction(): Promise<void> {
-    while (this.inTransaction) await this.gate;
+    while (this.inTransaction && this.transactionContext.getStore() !== this.currentTransaction) await this.gate;
   }
 
   async transaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
     await this.waitForTransaction();
+    if (this.inTransaction) return work(this.direct()); // called from inside the open transaction: join it
+    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
+    // (If another process holds it past busy_timeout this throws, before any state below is set.)
+    this.database.exec('BEGIN IMMEDIATE');
     this.inTransaction = true;
+    const token = {};
+    this.currentTransaction = token;
     let release!: () => void;
     this.gate = new Promise((resolve) => (release = resolve));
-    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
-    this.database.exec('BEGIN IMMEDIATE');
     try {
-      const result = await work(this.direct());
+      const result = await this.transactionContext.run(token, () => work(this.direct()));
       this.database.exec('COMMIT');
       return result;
     } catch (error) {
@@ -79,6 +90,7 @@ export class SqliteDriver implements SqlDriver {
       throw error;
     } finally {
       this.inTransaction = false;
+      this.currentTransaction = undefined;
       release();
     }
   }

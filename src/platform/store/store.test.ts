@@ -1,5 +1,6 @@
 /** @module platform/store/store.test — the shared store suite on SQLite (a new file per test). */
-import { after } from 'node:test';
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,4 +17,34 @@ defineStoreSuite('SQLite', {
     path = join(folder, `store-${++counter}.db`);
   },
   open: (migrations) => openStore({ sqlitePath: path, migrations }),
+});
+
+test('SQLite: the outer store used inside a transaction joins it instead of deadlocking; others wait', async () => {
+  const store = await openStore({ sqlitePath: join(folder, 'joined.db') });
+  try {
+    let open!: () => void;
+    const transactionOpen = new Promise<void>((resolve) => (open = resolve));
+    let outsideSawJobs: number | undefined;
+    // Started outside the transaction, so it belongs to another async context: it must wait for the end.
+    const outside = (async () => {
+      await transactionOpen;
+      outsideSawJobs = (await store.jobs.list()).length;
+    })();
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        const job = await tx.jobs.enqueue({ kind: 'inside' });
+        // Same async context as the transaction: joins it and sees its uncommitted row.
+        assert.equal((await store.jobs.get(job.id))?.kind, 'inside');
+        open();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(outsideSawJobs, undefined);
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    await outside;
+    assert.equal(outsideSawJobs, 0);
+  } finally {
+    await store.close();
+  }
 });
