@@ -55,6 +55,10 @@ test('llama.cpp tokenizes stories260K.gguf exactly like our GGUF and tok512.bin 
       assert.deepEqual(fromGguf.tokenizer.encode(text), reference, JSON.stringify(text));
       assert.deepEqual(fromBin.tokenizer.encode(text), reference, JSON.stringify(text));
     }
+    // Special-token texts inside the input are parsed (llama.cpp's parse_special), with the dummy-prefix space after each.
+    for (const text of ['<s>Hello</s> world', 'a</s>b', 'x <s> y', '<unk>z']) {
+      assert.deepEqual(fromGguf.tokenizer.encode(text), [...model.tokenize(text, true)].map(Number), JSON.stringify(text));
+    }
   } finally {
     await model.dispose();
   }

@@ -18,6 +18,11 @@ export interface SpmVocabulary {
   unknownId?: number;
   /** Prepend '▁' to the text (SentencePiece's add_dummy_prefix); default true. */
   addSpacePrefix?: boolean;
+  /**
+   * Recognise control, unknown and user-defined token texts (e.g. '<|im_start|>', '</s>') inside the text, as
+   * Hugging Face tokenizers and llama.cpp with parse_special do; default true.
+   */
+  parseSpecial?: boolean;
 }
 
 const SPACE_SYMBOL = '▁';
@@ -34,6 +39,8 @@ export class SpmTokenizer implements Tokenizer {
   private readonly byteIds = new Int32Array(256).fill(-1);
   private readonly bytesOf: Uint8Array[];
   private readonly special: boolean[];
+  /** Texts of control / user-defined tokens, longest first, for splitting them out of the input. */
+  private readonly specialPattern?: RegExp;
 
   constructor(readonly vocabulary: SpmVocabulary) {
     const { pieces, types } = vocabulary;
@@ -52,16 +59,33 @@ export class SpmTokenizer implements Tokenizer {
       else if (type === TokenType.byte && byteMatch) this.bytesOf[id] = Uint8Array.of(parseInt(byteMatch[1], 16));
       else this.bytesOf[id] = encoder.encode(pieces[id].replaceAll(SPACE_SYMBOL, ' '));
     }
+    const specialTexts = pieces
+      .filter((piece, id) => [TokenType.control, TokenType.userDefined, TokenType.unknown].includes(types?.[id] as 3) && piece.length > 0)
+      .sort((a, b) => b.length - a.length);
+    if (vocabulary.parseSpecial !== false && specialTexts.length > 0) {
+      this.specialPattern = new RegExp(specialTexts.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    }
   }
 
   encode(text: string, options: { addBos?: boolean } = {}): number[] {
     const ids: number[] = options.addBos && this.bosId !== undefined ? [this.bosId] : [];
-    if (text === '') return ids;
-    const prefix = this.vocabulary.addSpacePrefix === false ? '' : ' ';
-    const symbols = Array.from((prefix + text).replaceAll(' ', SPACE_SYMBOL));
+    let start = 0;
+    for (const match of this.specialPattern ? text.matchAll(this.specialPattern) : []) {
+      this.encodeFragment(text.slice(start, match.index), ids);
+      ids.push(this.idOf.get(match[0])!);
+      start = match.index! + match[0].length;
+    }
+    this.encodeFragment(text.slice(start), ids);
+    return ids;
+  }
+
+  /** llama.cpp adds the dummy-prefix space to the first fragment and to each fragment after a special token. */
+  private encodeFragment(fragment: string, ids: number[]): void {
+    if (fragment === '') return;
+    const prefix = this.vocabulary.addSpacePrefix !== false ? ' ' : '';
+    const symbols = Array.from((prefix + fragment).replaceAll(' ', SPACE_SYMBOL));
     this.mergeSymbols(symbols);
     for (const symbol of symbols) if (symbol !== '') this.emit(symbol, ids);
-    return ids;
   }
 
   /** Merges in place; merged-away slots become ''. A binary heap holds candidate pairs, stale ones are skipped. */
