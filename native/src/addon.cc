@@ -105,6 +105,25 @@ ThreadPool &the_pool() {
   return *pool;
 }
 
+// Single-threaded calls run on the calling JS thread without taking the pool, so each calling thread (main or
+// a worker_thread) packs into its own buffers.
+struct OwnedWorkspace {
+  ThreadWorkspace buffers;
+  OwnedWorkspace() {
+    buffers.a = std::aligned_alloc(64, (size_t)WORKSPACE_A_BYTES);
+    buffers.b = std::aligned_alloc(64, (size_t)WORKSPACE_B_BYTES);
+  }
+  ~OwnedWorkspace() {
+    std::free(buffers.a);
+    std::free(buffers.b);
+  }
+};
+
+ThreadWorkspace &calling_thread_workspace() {
+  thread_local OwnedWorkspace workspace;
+  return workspace.buffers;
+}
+
 template <class BInput, class Fn>
 void run_gemm(const float *a, const BInput *b, float *c, const double *params, Fn kernel, TileShape tile) {
   const long m = (long)params[0], n = (long)params[1], k = (long)params[2];
@@ -129,7 +148,7 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
   const double flops = 2.0 * (double)m * (double)n * (double)k * (double)batch;
   int parts = flops < threshold ? 1 : threads.threads();
   if (parts <= 1) {
-    ThreadWorkspace &workspace = threads.workspace0();
+    ThreadWorkspace &workspace = calling_thread_workspace();
     for (long item = 0; item < batch; item++) kernel(problem_at(item), 0, m, 0, n, workspace.a, workspace.b);
     return;
   }

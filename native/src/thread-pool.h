@@ -33,7 +33,6 @@ class ThreadPool {
   }
 
   int threads() const { return threads_; }
-  ThreadWorkspace &workspace0() { return workspaces_[0]; }
 
   // Serialized: concurrent callers (e.g. two worker_threads using the addon) take turns.
   void run(int parts, const std::function<void(int, ThreadWorkspace &)> &task) {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlingError } from '../../core/errors.ts';
 import { checkAgainstReference } from './conformance.ts';
-import { loadNativeAddon } from './native-addon.ts';
+import { Worker } from 'node:worker_threads';
+import { addonPath, loadNativeAddon } from './native-addon.ts';
 import { createNativeBackend } from './native.ts';
 
 const { addon, reason } = loadNativeAddon();
@@ -51,6 +52,39 @@ describe('native backend', { skip }, () => {
     const c = new Float32Array([NaN, NaN]);
     createNativeBackend(addon!).gemm(new Float32Array([1, 2]), new Float32Array([3, 4, 5, 6]), c, { m: 1, n: 2, k: 2 });
     assert.deepEqual([...c], [13, 16]);
+  });
+
+  it('gives right answers when several worker_threads call it at once', async () => {
+    // Each thread multiplies its own matrices many times (small: inline on the calling thread; large: through
+    // the shared pool) and checks every result against a scalar loop.
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const addon = require(workerData.addonPath);
+      let bad = 0;
+      for (let round = 0; round < 30; round++) {
+        const n = round % 2 ? 24 : 160, seed = workerData.seed + round;
+        const a = Float32Array.from({ length: n * n }, (_, i) => ((i * 7 + seed) % 13) - 6);
+        const b = Float32Array.from({ length: n * n }, (_, i) => ((i * 5 + seed) % 11) - 5);
+        const c = new Float32Array(n * n);
+        addon.gemm(0, a, b, c, Float64Array.of(n, n, n, 0, 0, 0, 1, n * n, n * n, n * n, 0, 0, 0));
+        for (let i = 0; i < n; i += 7) for (let j = 0; j < n; j += 5) {
+          let sum = 0;
+          for (let l = 0; l < n; l++) sum += a[i * n + l] * b[l * n + j];
+          if (sum !== c[i * n + j]) bad++;
+        }
+      }
+      parentPort.postMessage(bad);`;
+    const results = await Promise.all(
+      [1, 2, 3].map(
+        (seed) =>
+          new Promise<number>((resolve, reject) => {
+            const worker = new Worker(source, { eval: true, workerData: { addonPath, seed } });
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    assert.deepEqual(results, [0, 0, 0]);
   });
 
   it('rejects operands too small for the arguments instead of reading past them', () => {
