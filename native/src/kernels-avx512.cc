@@ -154,7 +154,34 @@ struct Bf16Traits {
   }
   static void pack_b(const unsigned short *b, long rs, long cs, long cols, long kc, unsigned short *out) {
     const long pairs = (kc + 1) / 2;
-    for (long q = 0; q < pairs; q++) {
+    const long fullPairs = kc / 2;
+    long q0 = 0;
+    if (cols == NR && cs == 1) {
+      // Row-major B: interleave rows 2q and 2q+1 with one two-source word permute per 32 columns.
+      alignas(64) static const unsigned short lowOrder[32] = {0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39,
+                                                              8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47};
+      const __m512i low = _mm512_load_si512((const void *)lowOrder);
+      const __m512i high = _mm512_add_epi16(low, _mm512_set1_epi16(16));
+      for (; q0 < fullPairs; q0++) {
+        const __m512i even = _mm512_loadu_si512((const void *)(b + (2 * q0) * rs));
+        const __m512i odd = _mm512_loadu_si512((const void *)(b + (2 * q0 + 1) * rs));
+        _mm512_store_si512((void *)(out + q0 * 2 * NR), _mm512_permutex2var_epi16(even, low, odd));
+        _mm512_store_si512((void *)(out + q0 * 2 * NR + 32), _mm512_permutex2var_epi16(even, high, odd));
+      }
+    } else if (cols == NR && rs == 1) {
+      // Transposed B (weights stored [N, K], as nn.Linear): a k-pair is two adjacent bf16, one 32-bit load.
+      unsigned int *out32 = (unsigned int *)out;
+      for (long j = 0; j < NR; j++) {
+        const unsigned short *column = b + j * cs;
+        for (long q = 0; q < fullPairs; q++) {
+          unsigned int pair;
+          __builtin_memcpy(&pair, column + 2 * q, 4);
+          out32[q * NR + j] = pair;
+        }
+      }
+      q0 = fullPairs;
+    }
+    for (long q = q0; q < pairs; q++) {
       unsigned short *dst = out + q * 2 * NR;
       const unsigned short *even = b + (2 * q) * rs;
       const bool hasOdd = 2 * q + 1 < kc;
