@@ -4,13 +4,14 @@
  * ourselves at `tensorDataOffset + offset`. F32, F16 and BF16 keep their dtype; Q8_0 is dequantised to f32.
  * GGUF shapes list the innermost dimension first, so they are reversed into row-major [out, in].
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { gguf } from '@huggingface/gguf';
 import { SlingError } from '../../../core/errors.ts';
 import { f16ToF32 } from '../../backend/bf16.ts';
 import { GgmlType, ggmlTypeName } from './gguf-names.ts';
 import type { GgufMetadata } from './gguf-config.ts';
-import { elementCount, rawFromBytes, type RawTensor } from './raw-tensor.ts';
+import { allocateRaw, elementCount, type RawDtype, type RawTensor } from './raw-tensor.ts';
+import { readFully } from './safetensors-read.ts';
 
 export interface GgufContents {
   metadata: GgufMetadata;
@@ -51,9 +52,16 @@ export async function readGguf(path: string): Promise<GgufContents> {
       if (start + byteLength > fileSize) {
         throw new SlingError('GGUF_INVALID', `tensor ${info.name} needs bytes ${start}..${start + byteLength} but the file has ${fileSize}`, { file: path, hint: 'the file is truncated' });
       }
-      const bytes = new Uint8Array(byteLength);
-      readSync(handle, bytes, 0, byteLength, start);
-      tensors.set(info.name, decodeTensor(info, bytes));
+      const dtype = directTypes[info.type];
+      if (dtype) {
+        const { tensor, bytes } = allocateRaw(dtype, info.shape);
+        readFully(handle, bytes, start);
+        tensors.set(info.name, tensor);
+      } else {
+        const bytes = new Uint8Array(byteLength);
+        readFully(handle, bytes, start);
+        tensors.set(info.name, { dtype: 'f32', shape: info.shape, data: dequantizeQ8_0(bytes, count) });
+      }
     }
   } finally {
     closeSync(handle);
@@ -72,12 +80,7 @@ function storedByteLength(info: GgufTensorInfo, count: number, path: string): nu
   }
 }
 
-function decodeTensor(info: GgufTensorInfo, bytes: Uint8Array): RawTensor {
-  if (info.type === GgmlType.F32) return rawFromBytes('f32', info.shape, bytes, 0);
-  if (info.type === GgmlType.F16) return rawFromBytes('f16', info.shape, bytes, 0);
-  if (info.type === GgmlType.BF16) return rawFromBytes('bf16', info.shape, bytes, 0);
-  return { dtype: 'f32', shape: info.shape, data: dequantizeQ8_0(bytes, elementCount(info.shape)) };
-}
+const directTypes: Record<number, RawDtype | undefined> = { [GgmlType.F32]: 'f32', [GgmlType.F16]: 'f16', [GgmlType.BF16]: 'bf16' };
 
 /** Q8_0: blocks of 32 values, each an f16 scale followed by 32 int8 quants; value = scale * quant. */
 export function dequantizeQ8_0(bytes: Uint8Array, count: number): Float32Array {

@@ -147,3 +147,22 @@ test('llama2.c → HF folder (rotate-half) → loadCheckpoint → GGUF: llama.cp
   for (const text of texts) assert.deepEqual(fromFolder.tokenizer.encode(text, { addBos: true }), original.tokenizer.encode(text, { addBos: true }));
   await expectStoriesText(fromFolder, 'stories-via-hf.gguf');
 });
+
+for (const family of ['qwen2', 'qwen3'] as const) {
+  test(`${family}: our GGUF writer's output loads and runs in llama.cpp, and reads back unpermuted ('half')`, async () => {
+    const tokenizer = new HfTokenizer(byteLevelTokenizerJson(), { eos_token: '<|endoftext|>' });
+    const config = tinyConfig({
+      architecture: family, vocabSize: 269, bosTokenId: undefined, eosTokenIds: [268], tieWordEmbeddings: true, ropeTheta: 1000000, rmsNormEps: 1e-6,
+      ...(family === 'qwen2' ? { attentionBias: true } : { qkNorm: true, headDim: 16 }),
+    });
+    const checkpoint = randomCheckpoint(config, tokenizer, 13);
+    const file = join(folder, `${family}.gguf`);
+    writeGgufCheckpoint(file, checkpoint);
+    const back = await loadGgufCheckpoint(file);
+    assert.equal(back.config.ropeConvention, 'half');
+    assert.deepEqual({ ...back.config, ropeScaling: undefined, slidingWindow: undefined }, { ...config, rmsNormEps: Math.fround(1e-6), ropeScaling: undefined, slidingWindow: undefined });
+    for (const [name, tensor] of checkpoint.tensors) assert.deepEqual(back.tensors.get(name), tensor, name);
+    const { text } = await greedyCompletion(file, ' the cat', 4);
+    assert.equal(typeof text, 'string');
+  });
+}

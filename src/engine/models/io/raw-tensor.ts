@@ -50,6 +50,13 @@ export function makeRawTensor(dtype: RawDtype, shape: number[], data: Float32Arr
   return { dtype, shape, data };
 }
 
+/** An empty tensor of the dtype and its bytes as a Uint8Array view, for readers to fill in place (no extra copy). */
+export function allocateRaw(dtype: RawDtype, shape: number[]): { tensor: RawTensor; bytes: Uint8Array } {
+  const count = elementCount(shape);
+  const data = dtype === 'f32' ? new Float32Array(count) : new Uint16Array(count);
+  return { tensor: { dtype, shape, data }, bytes: new Uint8Array(data.buffer) };
+}
+
 /** Copies `byteLength` bytes starting at `offset` of `bytes` into a fresh, aligned typed array of the dtype. */
 export function rawFromBytes(dtype: RawDtype, shape: number[], bytes: Uint8Array, offset: number): RawTensor {
   const count = elementCount(shape);

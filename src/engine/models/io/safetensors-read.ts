@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { SlingError } from '../../../core/errors.ts';
-import { bytesPerElement, elementCount, rawFromBytes, type RawDtype, type RawTensor } from './raw-tensor.ts';
+import { allocateRaw, bytesPerElement, elementCount, type RawDtype, type RawTensor } from './raw-tensor.ts';
 
 const dtypes: Record<string, RawDtype> = { F32: 'f32', F16: 'f16', BF16: 'bf16' };
 
@@ -50,13 +50,22 @@ export function readSafetensors(file: string): SafetensorsContents {
     for (const [name, value] of Object.entries(header)) {
       if (name === '__metadata__') continue;
       const entry = validateEntry(file, name, value, dataSize);
-      const bytes = new Uint8Array(entry.data_offsets[1] - entry.data_offsets[0]);
-      readSync(handle, bytes, 0, bytes.length, dataStart + entry.data_offsets[0]);
-      tensors.set(name, rawFromBytes(dtypes[entry.dtype], entry.shape, bytes, 0));
+      const { tensor, bytes } = allocateRaw(dtypes[entry.dtype], entry.shape);
+      readFully(handle, bytes, dataStart + entry.data_offsets[0]);
+      tensors.set(name, tensor);
     }
     return { tensors, metadata: (header.__metadata__ ?? {}) as Record<string, string> };
   } finally {
     closeSync(handle);
+  }
+}
+
+/** readSync may return fewer bytes than asked (large reads); loop until the buffer is full. */
+export function readFully(handle: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    const count = readSync(handle, bytes, done, Math.min(bytes.length - done, 1 << 30), position + done);
+    if (count === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    done += count;
   }
 }
 
