@@ -42,7 +42,8 @@ export async function downloadBlob(download: BlobDownload): Promise<void> {
     start = 0;
   }
   if (start < size || size === 0) {
-    const response = await hubFetch(url, download.token, start > 0 ? { Range: `bytes=${start}-` } : {}, file);
+    // identity: byte ranges and the announced size refer to the stored bytes, not a compressed transfer.
+    const response = await hubFetch(url, download.token, { 'Accept-Encoding': 'identity', ...(start > 0 ? { Range: `bytes=${start}-` } : {}) }, file);
     // A server that ignores Range answers 200 with the whole file: start over.
     if (start > 0 && response.status !== 206) start = 0;
     const output = createWriteStream(partial, { flags: start > 0 ? 'a' : 'w' });
