@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { SlingError } from '../../core/errors.ts';
+import { loadCheckpoint } from '../../engine/models/load-checkpoint.ts';
 import {
   datasetStats,
   exportJsonl,
@@ -183,10 +184,12 @@ export function register(program: Command): void {
     .command('stats')
     .argument('<dataset>', 'NAME or NAME@VERSION')
     .option('--json', 'print JSON')
+    .option('--tokenizer <model>', "also count tokens with this model's tokenizer (model folder, .gguf or llama2.c .bin)")
     .description('rows per split, label distribution, lengths')
-    .action((reference: string, flags: { json?: boolean }) =>
+    .action((reference: string, flags: { json?: boolean; tokenizer?: string }) =>
       withWorkspace(async ({ store }) => {
-        const stats = await datasetStats(store, reference);
+        const tokenizer = flags.tokenizer ? (await loadCheckpoint(flags.tokenizer)).tokenizer : undefined;
+        const stats = await datasetStats(store, reference, { tokenize: tokenizer && ((text) => tokenizer.encode(text)) });
         if (flags.json) return console.log(JSON.stringify(stats, null, 2));
         console.log(`${stats.name} v${stats.version}: ${stats.rows} rows (train ${stats.splits.train}, test ${stats.splits.test})`);
         for (const [label, counts] of Object.entries(stats.labels)) {
@@ -194,6 +197,8 @@ export function register(program: Command): void {
         }
         const c = stats.characters;
         console.log(`  characters per row: min ${c.min}, median ${c.median}, mean ${c.mean.toFixed(1)}, p95 ${c.p95}, max ${c.max}`);
+        const t = stats.tokens;
+        if (t) console.log(`  tokens per row:     min ${t.min}, median ${t.median}, mean ${t.mean.toFixed(1)}, p95 ${t.p95}, max ${t.max}`);
       }),
     );
 

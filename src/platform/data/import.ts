@@ -59,6 +59,7 @@ export async function importRows(store: Store, source: RowSource, options: Impor
     let valid = 0;
     let imported = 0;
     let records = 0;
+    let bytesRead = 0;
     const errors: SlingError[] = [];
     let invalid = 0;
     let batch: NewRow[] = [];
@@ -68,6 +69,7 @@ export async function importRows(store: Store, source: RowSource, options: Impor
     };
     for await (const item of source) {
       records += 1;
+      bytesRead = item.bytesRead;
       if (item.error) {
         if (!options.skipInvalid) throw item.error;
         invalid += 1;
@@ -92,6 +94,7 @@ export async function importRows(store: Store, source: RowSource, options: Impor
       }
     }
     await flush();
+    options.onProgress?.({ records, bytesRead });
     if (imported === 0) {
       throw new SlingError('empty_import', `${options.sourceName}: no new rows to import (${valid} valid, ${invalid} invalid)`, {
         file: options.sourceName,
