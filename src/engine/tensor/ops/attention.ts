@@ -11,6 +11,7 @@
  * Backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P⊙(dP − rowsum(dP⊙P))·scale, dQ = dS·K, dK = dSᵀ·Q.
  */
 import { SlingError } from '../../../core/errors.ts';
+import { expOf } from '../../backend/fast-exp.ts';
 import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { planMask, type AttentionMaskOptions } from './attention-mask.ts';
@@ -129,6 +130,7 @@ function maskedSoftmaxRow(scores: FloatArray, base: number, keys: number, lo: nu
   if (lo > 0) scores.fill(0, base, base + Math.min(lo, keys));
   if (hi < keys) scores.fill(0, base + Math.max(hi, 0), base + keys);
   const { keyMask, segments, offset, segment } = filter;
+  const precise = scores instanceof Float64Array;
   let maximum = -Infinity;
   for (let s = lo; s < hi; s++) {
     if ((keyMask !== null && keyMask[offset + s] === 0) || (segments !== null && segments[offset + s] !== segment)) {
@@ -145,7 +147,7 @@ function maskedSoftmaxRow(scores: FloatArray, base: number, keys: number, lo: nu
   }
   let total = 0;
   for (let s = lo; s < hi; s++) {
-    const e = Math.exp(scores[base + s] - maximum);
+    const e = expOf(scores[base + s] - maximum, precise);
     scores[base + s] = e;
     total += e;
   }

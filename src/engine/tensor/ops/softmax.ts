@@ -3,11 +3,13 @@
  * Numerically stable softmax and log-softmax over one axis (default the last), with fused backward:
  * softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − softmax·Σ g.
  */
+import { expOf } from '../../backend/fast-exp.ts';
 import { record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { normalizeAxis, splitAtAxis } from './axes.ts';
 
 function softmaxKernel(x: FloatArray, out: FloatArray, outer: number, n: number, inner: number, logarithm: boolean): void {
+  const precise = x instanceof Float64Array;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * n * inner + j;
@@ -16,7 +18,7 @@ function softmaxKernel(x: FloatArray, out: FloatArray, outer: number, n: number,
       if (maximum === -Infinity) maximum = 0;
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const e = Math.exp(x[base + i * inner] - maximum);
+        const e = expOf(x[base + i * inner] - maximum, precise);
         if (!logarithm) out[base + i * inner] = e;
         total += e;
       }
@@ -36,6 +38,7 @@ function softmaxLike(x: Tensor, axis: number, logarithm: boolean): Tensor {
   const { outer, n, inner } = splitAtAxis(x.shape, resolved);
   const y = allocate(x.floatDtype, x.size);
   softmaxKernel(x.values, y, outer, n, inner, logarithm);
+  const precise = y instanceof Float64Array;
   return record(new Tensor(y, x.shape), logarithm ? 'logSoftmax' : 'softmax', [x], () => (grad) => {
     const gradX = allocate(x.floatDtype, x.size);
     for (let o = 0; o < outer; o++) {
@@ -45,7 +48,7 @@ function softmaxLike(x: Tensor, axis: number, logarithm: boolean): Tensor {
         for (let i = 0; i < n; i++) dot += logarithm ? grad[base + i * inner] : grad[base + i * inner] * y[base + i * inner];
         for (let i = 0; i < n; i++) {
           const at = base + i * inner;
-          gradX[at] = logarithm ? grad[at] - Math.exp(y[at]) * dot : y[at] * (grad[at] - dot);
+          gradX[at] = logarithm ? grad[at] - expOf(y[at], precise) * dot : y[at] * (grad[at] - dot);
         }
       }
     }

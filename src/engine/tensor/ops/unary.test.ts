@@ -32,3 +32,16 @@ test('forward values of silu, gelu and erf against known numbers', () => {
   assert.ok(Math.abs(gelu(tensor([1])).item() - 0.8413447460685429) < 1e-6);
   assert.ok(Math.abs(gelu(tensor([1]), 'tanh').item() - 0.8411919906082768) < 1e-6);
 });
+
+test('float32 paths (fastExp) agree with the float64 paths (Math.exp) to float32 accuracy', async () => {
+  const { softmax } = await import('./softmax.ts');
+  const values = Array.from({ length: 500 }, (_, i) => Math.sin(i * 7.3) * 12);
+  const single = tensor(values, [5, 100]);
+  const double = tensor(single.values, [5, 100], { dtype: 'float64' }); // same (float32-rounded) inputs
+  const pairs: [string, (x: Tensor) => Tensor][] = [['exp', exp], ['sigmoid', sigmoid], ['silu', silu], ['softmax', (x) => softmax(x)], ['swiglu', (x) => swiglu(x, x)]];
+  for (const [name, op] of pairs) {
+    const a = op(single).values;
+    const b = op(double).values;
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 4e-7 * Math.abs(b[i]) + 1e-12, `${name} element ${i}: ${a[i]} vs ${b[i]}`);
+  }
+});

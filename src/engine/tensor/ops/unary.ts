@@ -4,6 +4,7 @@
  * and the tanh approximation), relu, and the fused SwiGLU product silu(a)·b used by Llama MLPs.
  * One kernel per function, selected once per call (no per-element closures).
  */
+import { expOf } from '../../backend/fast-exp.ts';
 import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { checkSameDtype } from './elementwise.ts';
@@ -27,14 +28,15 @@ export function erf(x: number): number {
 
 function forwardKernel(name: UnaryName, x: FloatArray, out: FloatArray): void {
   const n = x.length;
+  const precise = x instanceof Float64Array;
   switch (name) {
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); break;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = expOf(x[i], precise); break;
     case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]); break;
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); break;
     case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
     case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); break;
-    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i])); break;
-    case 'silu': for (let i = 0; i < n; i++) out[i] = x[i] / (1 + Math.exp(-x[i])); break;
+    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = 1 / (1 + expOf(-x[i], precise)); break;
+    case 'silu': for (let i = 0; i < n; i++) out[i] = x[i] / (1 + expOf(-x[i], precise)); break;
     case 'gelu': for (let i = 0; i < n; i++) out[i] = 0.5 * x[i] * (1 + erf(x[i] * INV_SQRT_2)); break;
     case 'geluTanh':
       for (let i = 0; i < n; i++) {
@@ -49,6 +51,7 @@ function forwardKernel(name: UnaryName, x: FloatArray, out: FloatArray): void {
 /** gradX = grad · f'(x); `y` = f(x) is used where it is cheaper. */
 function backwardKernel(name: UnaryName, x: FloatArray, y: FloatArray, grad: FloatArray, out: FloatArray): void {
   const n = x.length;
+  const precise = x instanceof Float64Array;
   switch (name) {
     case 'exp': for (let i = 0; i < n; i++) out[i] = grad[i] * y[i]; break;
     case 'log': for (let i = 0; i < n; i++) out[i] = grad[i] / x[i]; break;
@@ -58,7 +61,7 @@ function backwardKernel(name: UnaryName, x: FloatArray, y: FloatArray, grad: Flo
     case 'sigmoid': for (let i = 0; i < n; i++) out[i] = grad[i] * y[i] * (1 - y[i]); break;
     case 'silu':
       for (let i = 0; i < n; i++) {
-        const s = 1 / (1 + Math.exp(-x[i]));
+        const s = 1 / (1 + expOf(-x[i], precise));
         out[i] = grad[i] * s * (1 + x[i] * (1 - s));
       }
       break;
@@ -118,14 +121,15 @@ export function swiglu(gate: Tensor, up: Tensor): Tensor {
   const n = g.length;
   const out = allocate(gate.floatDtype, n);
   const sigmoids = needsGrad(gate, up) ? allocate(gate.floatDtype, n) : null;
+  const precise = g instanceof Float64Array;
   if (sigmoids) {
     for (let i = 0; i < n; i++) {
-      const s = 1 / (1 + Math.exp(-g[i]));
+      const s = 1 / (1 + expOf(-g[i], precise));
       sigmoids[i] = s;
       out[i] = g[i] * s * u[i];
     }
   } else {
-    for (let i = 0; i < n; i++) out[i] = (g[i] / (1 + Math.exp(-g[i]))) * u[i];
+    for (let i = 0; i < n; i++) out[i] = (g[i] / (1 + expOf(-g[i], precise))) * u[i];
   }
   return record(new Tensor(out, gate.shape), 'swiglu', [gate, up], () => (grad) => {
     const s = sigmoids!;
