@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { SlingError } from '../../../core/errors.ts';
 import type { EvalRow } from '../eval-row.ts';
 import { mean, type Metric } from './metric.ts';
@@ -27,7 +28,10 @@ export async function loadGrader(path: string): Promise<{ name: string; grade: G
   const absolute = resolve(path);
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+    // tsx's tsImport compiles a TypeScript grader wherever it lives (even outside any package.json "type": "module").
+    module = (/\.[cm]?ts$/.test(absolute) ? await tsImport(pathToFileURL(absolute).href, import.meta.url) : await import(pathToFileURL(absolute).href)) as {
+      default?: unknown;
+    };
   } catch (error) {
     throw new SlingError('grader_load_failed', `could not load grader: ${(error as Error).message}`, {
       file: absolute,
@@ -35,14 +39,17 @@ export async function loadGrader(path: string): Promise<{ name: string; grade: G
       cause: error,
     });
   }
-  if (typeof module.default !== 'function') {
+  // A .ts file outside an ESM package is compiled as CommonJS, which wraps the default export once more.
+  let grade = module.default;
+  if (typeof grade === 'object' && grade !== null && typeof (grade as { default?: unknown }).default === 'function') grade = (grade as { default: unknown }).default;
+  if (typeof grade !== 'function') {
     throw new SlingError('grader_no_default_export', 'grader file has no default-exported function', {
       file: absolute,
       hint: 'write `export default function grade(row, output) { return ... }`',
     });
   }
   const name = absolute.split('/').at(-1)!.replace(/\.(ts|mts|js|mjs)$/, '');
-  return { name, grade: module.default as Grader };
+  return { name, grade: grade as Grader };
 }
 
 /**

@@ -4,6 +4,7 @@
  *   NAME                          a model registered in the workspace (base, adapter or remote)
  *   openai:MODEL@BASE_URL         any OpenAI-compatible endpoint (key from --api-key-env)
  *   baseline:tfidf | baseline:majority | baseline:gazetteer   classical baselines trained on the train split
+ *   baseline:rouge-judge          the model-free reference-overlap judge (for --judge)
  * Local models are loaded lazily so evaluating remote models never loads the engine.
  */
 import { SlingError } from '../../../core/errors.ts';
@@ -14,6 +15,7 @@ import { createOpenAiChatModel } from '../clients/openai-chat-model.ts';
 import { trainTfidfClassifier } from '../baselines/tfidf-classifier.ts';
 import { trainMajorityClass } from '../baselines/majority-class.ts';
 import { trainGazetteer } from '../baselines/gazetteer-ner.ts';
+import { referenceOverlapJudge } from '../judge/reference-overlap-judge.ts';
 
 export interface ResolveContext {
   store: Store;
@@ -32,11 +34,12 @@ export function parsePrice(text: string): [string, ModelPricing] {
 }
 
 async function baseline(kind: string, context: ResolveContext): Promise<ChatModel> {
-  const rows = await context.trainRows();
+  const rows = kind === 'rouge-judge' ? [] : await context.trainRows();
   if (kind === 'tfidf') return trainTfidfClassifier(rows, { name: 'baseline:tfidf' });
   if (kind === 'majority') return trainMajorityClass(rows, 'baseline:majority');
   if (kind === 'gazetteer') return trainGazetteer(rows, { name: 'baseline:gazetteer' });
-  throw new SlingError('unknown_baseline', `no baseline called "${kind}"`, { field: '--models', hint: 'use baseline:tfidf, baseline:majority or baseline:gazetteer' });
+  if (kind === 'rouge-judge') return referenceOverlapJudge('baseline:rouge-judge');
+  throw new SlingError('unknown_baseline', `no baseline called "${kind}"`, { field: '--models', hint: 'use baseline:tfidf, baseline:majority, baseline:gazetteer or baseline:rouge-judge' });
 }
 
 export async function resolveModelSpec(spec: string, context: ResolveContext): Promise<ChatModel> {
