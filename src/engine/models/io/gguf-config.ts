@@ -34,6 +34,10 @@ export function configFromGguf(metadata: GgufMetadata, tensorNames: Set<string>,
   const tokens = metadata['tokenizer.ggml.tokens'];
   const hiddenSize = read('embedding_length');
   const numHeads = read('attention.head_count');
+  const headDim = read('attention.key_length', hiddenSize / numHeads);
+  if (read('rope.dimension_count', headDim) !== headDim) {
+    throw new SlingError('MODEL_UNSUPPORTED_ROPE', `partial RoPE (${arch}.rope.dimension_count ${read('rope.dimension_count')} of head size ${headDim}) is not supported`, { file, field: `${arch}.rope.dimension_count` });
+  }
   const scalingType = metadata[`${arch}.rope.scaling.type`];
   const eos = metadata['tokenizer.ggml.eos_token_id'];
   const bos = metadata['tokenizer.ggml.bos_token_id'];
@@ -46,7 +50,7 @@ export function configFromGguf(metadata: GgufMetadata, tensorNames: Set<string>,
     numLayers: read('block_count'),
     numHeads,
     numKvHeads: read('attention.head_count_kv', numHeads),
-    headDim: read('attention.key_length', hiddenSize / numHeads),
+    headDim,
     maxPositionEmbeddings: read('context_length'),
     rmsNormEps: read('attention.layer_norm_rms_epsilon'),
     ropeTheta: read('rope.freq_base', 10000),

@@ -13,6 +13,7 @@ import { ggufNameFromHf } from './gguf-names.ts';
 import { ggufTyped, writeGguf, type GgufTensorInput, type GgufValue } from './gguf-write.ts';
 import { convertRaw, type RawDtype } from './raw-tensor.ts';
 import { permuteRopeRows } from './rope-layout.ts';
+import { ropeFactorsTensor } from './rope-factors.ts';
 
 export interface GgufExportOptions {
   /** dtype of the matrices (default: each tensor's own dtype). */
@@ -28,7 +29,7 @@ export function writeGgufCheckpoint(path: string, checkpoint: Checkpoint, option
   const wanted = arch === 'llama' ? 'interleaved' : 'half';
   const tensors: GgufTensorInput[] = [];
   for (const [hfName, source] of checkpoint.tensors) {
-    const name = ggufNameFromHf(hfName);
+    const name = hfName === 'rope_freqs.weight' ? hfName : ggufNameFromHf(hfName);
     if (!name) throw new SlingError('GGUF_UNKNOWN_TENSOR', `tensor "${hfName}" has no GGUF name`, { file: path, field: hfName });
     if (name === 'output.weight' && config.tieWordEmbeddings) continue;
     let tensor = source;
@@ -38,6 +39,9 @@ export function writeGgufCheckpoint(path: string, checkpoint: Checkpoint, option
     const dtype = tensor.shape.length === 1 ? 'f32' : (options.dtype ?? tensor.dtype);
     tensors.push({ name, tensor: convertRaw(tensor, dtype) });
   }
+  // llama.cpp reads Llama 3 RoPE scaling from this tensor, not from metadata.
+  const ropeFactors = ropeFactorsTensor(config);
+  if (ropeFactors && !checkpoint.tensors.has('rope_freqs.weight')) tensors.push({ name: 'rope_freqs.weight', tensor: ropeFactors });
   const metadata: Record<string, GgufValue> = {
     ...(ggufMetadataFromConfig(config) as Record<string, GgufValue>),
     'general.name': options.name ?? 'sling-export',

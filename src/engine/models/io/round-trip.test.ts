@@ -57,3 +57,24 @@ test('permuteRopeRows matches llama.cpp LlamaModel.permute on a worked example',
   assert.deepEqual([...permuteRopeRows(eight, 8, 'half-to-interleaved').data], [0, 4, 1, 5, 2, 6, 3, 7]);
   assert.deepEqual([...permuteRopeRows(permuteRopeRows(eight, 8, 'half-to-interleaved'), 8, 'interleaved-to-half').data], [...eight.data]);
 });
+
+test('Llama 3 RoPE scaling travels through GGUF as rope_freqs.weight (llama.cpp convert_hf_to_gguf formula)', { skip }, async () => {
+  const tokenizer = readLlama2cTokenizer(stories260KDir + 'tok512.bin', 512);
+  // Llama-3.2-1B's published rope_scaling with its head size 64 and theta 500000.
+  const ropeScaling = { type: 'llama3' as const, factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 };
+  const config = tinyConfig({ hiddenSize: 128, numHeads: 2, numKvHeads: 1, headDim: 64, ropeTheta: 500000, ropeScaling });
+  const file = join(folder, 'llama3.gguf');
+  writeGgufCheckpoint(file, randomCheckpoint(config, tokenizer));
+  const back = await loadGgufCheckpoint(file);
+  assert.deepEqual(back.config.ropeScaling, ropeScaling);
+  const factors = back.tensors.get('rope_freqs.weight')!.data as Float32Array;
+  assert.equal(factors.length, 32);
+  // Wavelength 2π·500000^(i/32): below 8192/4 = 2048 the divisor is 1, above 8192 it is 32, smooth between.
+  assert.equal(factors[0], 1);
+  assert.equal(factors[31], 32);
+  const i = 16;
+  const wavelength = 2 * Math.PI * 500000 ** ((2 * i) / 64);
+  const smooth = (8192 / wavelength - 1) / 3;
+  assert.ok(wavelength > 2048 && wavelength < 8192);
+  assert.ok(Math.abs(factors[i] - 1 / ((1 - smooth) / 32 + smooth)) < 1e-5);
+});
