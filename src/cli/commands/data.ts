@@ -89,7 +89,9 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  const data = program.command('data').description('import, inspect, split and export datasets');
+  // Other command files may add subcommands to `data` (e.g. data-from-logs.ts) and may load first: share the group.
+  const data = program.commands.find((command) => command.name() === 'data') ?? program.command('data');
+  data.description('import, inspect, split and export datasets');
 
   data
     .command('import')
