@@ -67,3 +67,14 @@ test('writeGguf metadata: inferred and explicit value types read back through @h
   assert.deepEqual(metadata.ids, [1, -2]);
   assert.deepEqual(tensors.get('blk.0.attn_q.weight.lora_a'), { dtype: 'bf16', shape: [4, 8], data: new Uint16Array(32).fill(0x3f80) });
 });
+
+test('a custom general.alignment is honoured by the writer and the reader', async () => {
+  const file = join(folder, 'aligned.gguf');
+  const odd = { dtype: 'f16' as const, shape: [3, 5], data: Uint16Array.from({ length: 15 }, (_, i) => f32ToF16(i / 4)) };
+  const next = { dtype: 'f32' as const, shape: [7], data: Float32Array.from({ length: 7 }, (_, i) => -i) };
+  writeGguf(file, { metadata: { 'general.architecture': 'llama' }, tensors: [{ name: 'odd', tensor: odd }, { name: 'next', tensor: next }], alignment: 64 });
+  const { metadata, tensors } = await readGguf(file);
+  assert.equal(metadata['general.alignment'], 64);
+  assert.deepEqual(tensors.get('odd'), odd);
+  assert.deepEqual(tensors.get('next'), next);
+});
