@@ -9,7 +9,7 @@ import type { Checkpoint } from '../models/io/checkpoint.ts';
 import type { Llama } from '../models/llama.ts';
 import { modelFromCheckpoint } from '../models/model-builders.ts';
 import { Random, type Tensor } from '../tensor/index.ts';
-import { LoraLinear } from './lora-linear.ts';
+import { LoraLinear, type LoraOptions } from './lora-linear.ts';
 import { targetModulesOf, type Recipe } from './recipe/recipe-schema.ts';
 
 export interface TrainableTensor {
@@ -31,31 +31,37 @@ export function setupModel(checkpoint: Checkpoint, recipe: Recipe): TrainingMode
     throw new SlingError('RECIPE_UNSUPPORTED', 'bf16 precision is supported for LoRA only (full fine-tuning keeps FP32 weights)', { field: 'precision', hint: 'use precision: fp32 with method: full' });
   }
   const model = modelFromCheckpoint(checkpoint, { dtype: recipe.precision === 'bf16' ? 'bf16' : 'f32' });
-  const loraLayers = new Map<string, LoraLinear>();
   const parameters = model.namedParameters();
   if (recipe.method === 'full') {
     for (const [, tensor] of parameters) tensor.requiresGrad = true;
-    return { model, loraLayers, trainable: parameters.map(([name, tensor]) => ({ name, tensor, decay: tensor.ndim >= 2 })) };
+    return { model, loraLayers: new Map(), trainable: parameters.map(([name, tensor]) => ({ name, tensor, decay: tensor.ndim >= 2 })) };
   }
   for (const [, tensor] of parameters) tensor.requiresGrad = false;
-  const kinds = new Set<string>(targetModulesOf(recipe));
-  const init = new Random(recipe.seed);
   const options = { r: recipe.lora.r, alpha: recipe.lora.alpha, dropout: recipe.lora.dropout, useRslora: recipe.lora.use_rslora };
+  const loraLayers = attachLora(model, targetModulesOf(recipe), options, recipe.seed);
+  const trainable: TrainableTensor[] = [];
+  for (const [name, layer] of loraLayers) {
+    trainable.push({ name: `${name}.lora_A.weight`, tensor: layer.loraA, decay: true }, { name: `${name}.lora_B.weight`, tensor: layer.loraB, decay: true });
+  }
+  return { model, trainable, loraLayers };
+}
+
+/** Wraps every projection whose kind (q_proj, ..., down_proj) is in `targets` with a LoRA layer (A seeded). */
+export function attachLora(model: Llama, targets: readonly string[], options: LoraOptions, seed: number): Map<string, LoraLinear> {
+  const kinds = new Set(targets);
+  const init = new Random(seed);
+  const layers = new Map<string, LoraLinear>();
   for (const [name] of model.linearModules()) {
     if (!kinds.has(name.slice(name.lastIndexOf('.') + 1))) continue;
     model.replaceLinear(name, (existing) => {
       // projections are nn Linear layers (weight [out, in], optional bias)
       const base = existing as unknown as { weight: Tensor; bias: Tensor | null };
       const layer = new LoraLinear(base.weight, base.bias, options, init);
-      loraLayers.set(name, layer);
+      layers.set(name, layer);
       return layer;
     });
   }
-  const trainable: TrainableTensor[] = [];
-  for (const [name, layer] of loraLayers) {
-    trainable.push({ name: `${name}.lora_A.weight`, tensor: layer.loraA, decay: true }, { name: `${name}.lora_B.weight`, tensor: layer.loraB, decay: true });
-  }
-  return { model, trainable, loraLayers };
+  return layers;
 }
 
 /** Switches dropout on (training) or off (validation) and gives each LoRA layer its generator. */
