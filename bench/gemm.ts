@@ -69,6 +69,36 @@ if (!native) console.log(`native: skipped (${reason})`);
 const wasm = createWasmBackend();
 const backends: Array<[string, Backend]> = [...(native ? [['native', native] as [string, Backend]] : []), ['wasm', wasm]];
 
+// *** peer: PyTorch, same shapes, 2 threads, run right after ours for each shape (the machine is shared, so
+// load changes over a run; interleaving keeps each comparison fair) ***
+const here = dirname(fileURLToPath(import.meta.url));
+const peerEnvironment: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' };
+// Old-OpenBLAS workarounds from the machine docs would pin a slower code path; unset for the peer only.
+delete peerEnvironment.OPENBLAS_CORETYPE;
+delete peerEnvironment.OPENBLAS_L2_SIZE;
+// Prefer the OpenMP OpenBLAS (what torch is tuned with) over whichever libblas.so.3 alternative is active.
+const openmp = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+if (existsSync(`${openmp}/libblas.so.3`)) {
+  peerEnvironment.LD_LIBRARY_PATH = [openmp, peerEnvironment.LD_LIBRARY_PATH].filter(Boolean).join(':');
+}
+let peerNote = existsSync('/usr/bin/python3') ? '' : 'peer skipped: /usr/bin/python3 missing (apt-get install python3-torch libopenblas0-openmp)';
+
+function runPeer(shape: Shape): void {
+  if (peerNote.startsWith('peer')) return;
+  const specs = (['fp32', 'bf16'] as const).map((dtype) => ({ ...shape, name: `torch_${dtype}_${shape.name}`, dtype }));
+  const peer = spawnSync('/usr/bin/python3', [join(here, 'peers/torch_gemm.py'), JSON.stringify(specs)], {
+    encoding: 'utf8',
+    env: peerEnvironment,
+  });
+  if (peer.status !== 0) {
+    peerNote = `peer failed: ${peer.stderr.trim().split('\n').pop()}`;
+    return;
+  }
+  const output = JSON.parse(peer.stdout.trim().split('\n').pop()!) as { results: Record<string, number>; blas: string[]; torch: string };
+  for (const [name, value] of Object.entries(output.results)) results[name] = round(value);
+  peerNote = `torch ${output.torch}, 2 threads, ${output.blas.find((path) => path.includes('libopenblas')) ?? output.blas.join(',')}`;
+}
+
 for (const shape of shapes) {
   const flops = 2 * shape.m * shape.n * shape.k;
   for (const precision of ['fp32', 'bf16'] as const) {
@@ -76,38 +106,10 @@ for (const shape of shapes) {
       results[`${name}_${precision}_${shape.name}`] = round(measure(gemmRunner(backend, shape, precision), flops));
     }
   }
+  runPeer(shape);
 }
 const small: Shape = { name: '256', m: 256, n: 256, k: 256, transB: false };
 results.reference_fp32_256 = round(measure(gemmRunner(referenceBackend, small, 'fp32'), 2 * 256 ** 3, 0) * 1000) / 1000;
-
-// *** peer: PyTorch, same shapes, 2 threads ***
-const here = dirname(fileURLToPath(import.meta.url));
-const specs = shapes.flatMap((shape) =>
-  (['fp32', 'bf16'] as const).map((dtype) => ({ ...shape, name: `torch_${dtype}_${shape.name}`, dtype })),
-);
-let peerNote = '';
-if (existsSync('/usr/bin/python3')) {
-  const environment: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' };
-  // Old-OpenBLAS workarounds from the machine docs would pin a slower code path; unset for the peer only.
-  delete environment.OPENBLAS_CORETYPE;
-  delete environment.OPENBLAS_L2_SIZE;
-  // Prefer the OpenMP OpenBLAS (what torch is tuned with) over whichever libblas.so.3 alternative is active.
-  const openmp = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
-  if (existsSync(`${openmp}/libblas.so.3`)) environment.LD_LIBRARY_PATH = [openmp, environment.LD_LIBRARY_PATH].filter(Boolean).join(':');
-  const peer = spawnSync('/usr/bin/python3', [join(here, 'peers/torch_gemm.py'), JSON.stringify(specs)], {
-    encoding: 'utf8',
-    env: environment,
-  });
-  if (peer.status === 0) {
-    const output = JSON.parse(peer.stdout.trim().split('\n').pop()!) as { results: Record<string, number>; blas: string[]; torch: string };
-    for (const [name, value] of Object.entries(output.results)) results[name] = round(value);
-    peerNote = `torch ${output.torch}, 2 threads, BLAS ${output.blas.find((path) => path.includes('libopenblas')) ?? output.blas.join(',')}`;
-  } else {
-    peerNote = `peer failed: ${peer.stderr.trim().split('\n').pop()}`;
-  }
-} else {
-  peerNote = 'peer skipped: /usr/bin/python3 missing (apt-get install python3-torch libopenblas0-openmp)';
-}
 
 console.log(`GEMM GFLOP/s, best of >=3 runs (${native?.description ?? 'no native'}; ${wasm.description}; ${peerNote})`);
 const columns = ['shape', ...backends.flatMap(([name]) => [`${name} fp32`, `${name} bf16`]), 'torch fp32', 'torch bf16'];

@@ -1,13 +1,17 @@
 // @module native/thread-pool
-// A tiny fork-join pool: `run(parts, task)` calls task(0..parts-1), part 0 on the calling thread and the rest on
-// persistent workers, and returns when all are done. Workers sleep on a condition variable between jobs
-// instead of spin-waiting: on a 2-core machine shared with other processes, spinning threads steal the core
-// the caller needs (ggml ran a tiny model 20x slower with 2 threads than 1 for that reason). Small GEMMs never
-// reach the pool at all (see the FLOP threshold in addon.cc). Each thread owns its 64-byte aligned packing
-// workspaces. The pool is process-wide and never destroyed (workers are detached), so process exit is clean.
+// A tiny fork-join pool: `run(parts, task)` calls task(part, workspace) once for every part in 0..parts-1 and
+// returns when all are done. Parts are claimed dynamically: the calling thread starts claiming at once, and
+// workers join as soon as they wake. On a 2-core machine shared with other processes a woken worker may not
+// get a core for milliseconds; then the caller simply runs the remaining parts itself, so asking for help is
+// never much slower than not asking (ggml, which waits for its threads, ran a tiny model 20x slower with 2
+// threads than 1 here). Workers sleep on a condition variable between jobs instead of spinning. Small GEMMs
+// never reach the pool at all (FLOP threshold in addon.cc). The pool is process-wide and never destroyed
+// (workers are detached), so process exit is clean.
 #ifndef SLING_THREAD_POOL_H
 #define SLING_THREAD_POOL_H
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <mutex>
@@ -20,6 +24,8 @@ struct ThreadWorkspace {
   void *a = nullptr;
   void *b = nullptr;
 };
+
+typedef std::function<void(int, ThreadWorkspace &)> PartTask;
 
 class ThreadPool {
  public:
@@ -35,45 +41,73 @@ class ThreadPool {
   int threads() const { return threads_; }
 
   // Serialized: concurrent callers (e.g. two worker_threads using the addon) take turns.
-  void run(int parts, const std::function<void(int, ThreadWorkspace &)> &task) {
+  void run(int parts, const PartTask &task) {
     std::lock_guard<std::mutex> callerLock(callerMutex_);
-    if (parts > threads_) parts = threads_;
-    if (parts <= 1) {
-      task(0, workspaces_[0]);
+    if (parts <= 1 || threads_ <= 1) {
+      for (int part = 0; part < parts; part++) task(part, workspaces_[0]);
       return;
     }
+    uint32_t generation;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      generation = ++generation_;
       task_ = &task;
       parts_ = parts;
-      pending_ = parts - 1;
-      generation_++;
+      finished_ = 0;
+      claim_.store((uint64_t)generation << 32, std::memory_order_release);
     }
     wake_.notify_all();
-    task(0, workspaces_[0]);
+    int part;
+    while (try_claim(generation, parts, part)) {
+      task(part, workspaces_[0]);
+      finish_part();
+    }
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, [&] { return finished_ == parts; });
     task_ = nullptr;
   }
 
  private:
-  void work(int index) {
-    unsigned long seen = 0;
+  // The claim word holds (generation << 32 | next part), so a worker that wakes late can never claim a part
+  // of a newer job with the task pointer of an older one.
+  bool try_claim(uint32_t generation, int parts, int &part) {
+    uint64_t current = claim_.load(std::memory_order_acquire);
     for (;;) {
-      const std::function<void(int, ThreadWorkspace &)> *task;
+      if ((uint32_t)(current >> 32) != generation || (int)(current & 0xffffffffu) >= parts) return false;
+      if (claim_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel)) {
+        part = (int)(current & 0xffffffffu);
+        return true;
+      }
+    }
+  }
+
+  void finish_part() {
+    bool last;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      last = ++finished_ == parts_;
+    }
+    if (last) done_.notify_one();
+  }
+
+  void work(int index) {
+    uint32_t seen = 0;
+    for (;;) {
+      const PartTask *task;
+      int parts;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
-        if (index >= parts_) continue;
         task = task_;
+        parts = parts_;
       }
-      (*task)(index, workspaces_[index]);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        pending_--;
+      if (!task) continue;
+      int part;
+      while (try_claim(seen, parts, part)) {
+        (*task)(part, workspaces_[index]);
+        finish_part();
       }
-      done_.notify_one();
     }
   }
 
@@ -83,10 +117,11 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  const std::function<void(int, ThreadWorkspace &)> *task_ = nullptr;
+  const PartTask *task_ = nullptr;
   int parts_ = 0;
-  int pending_ = 0;
-  unsigned long generation_ = 0;
+  int finished_ = 0;
+  uint32_t generation_ = 0;
+  std::atomic<uint64_t> claim_{0};
 };
 
 }  // namespace sling

@@ -73,7 +73,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend & {
     const tiles = mode === 1 ? Math.ceil(r.n / tileN) : Math.ceil(r.m / tileM);
     if (mode !== 0) parts = Math.min(parts, tiles);
     job[17] = mode;
-    if (parts > 1) pool!.run(parts, () => runPart(kernels as unknown as WebAssembly.Exports, job, 0, layout.workspaceA[0], layout.workspaceB[0]));
+    if (parts > 1) pool!.run(parts, (part) => runPart(kernels as unknown as WebAssembly.Exports, job, part, layout.workspaceA[0], layout.workspaceB[0]));
     else {
       job[16] = 1;
       runPart(kernels as unknown as WebAssembly.Exports, job, 0, layout.workspaceA[0], layout.workspaceB[0]);
