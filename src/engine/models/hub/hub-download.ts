@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SlingError } from '../../../core/errors.ts';
+import { withDownloadLock } from './download-lock.ts';
 import { hubFetch } from './hub-http.ts';
 
 export interface DownloadProgress { file: string; downloaded: number; total: number }
@@ -32,9 +33,13 @@ export async function sha256OfFile(path: string): Promise<string> {
 }
 
 export async function downloadBlob(download: BlobDownload): Promise<void> {
+  if (existsSync(download.blob) && statSync(download.blob).size === download.size) return;
+  mkdirSync(dirname(download.blob), { recursive: true });
+  await withDownloadLock(download.blob, download.file, () => downloadUnlocked(download));
+}
+
+async function downloadUnlocked(download: BlobDownload): Promise<void> {
   const { url, blob, file, size } = download;
-  if (existsSync(blob) && statSync(blob).size === size) return;
-  mkdirSync(dirname(blob), { recursive: true });
   const partial = `${blob}.incomplete`;
   let start = existsSync(partial) ? statSync(partial).size : 0;
   if (start > size) {
