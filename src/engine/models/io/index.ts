@@ -27,7 +27,7 @@ export { SpmTokenizer, type SpmVocabulary } from '../tokenizer/spm-tokenizer.ts'
 export { HfTokenizer } from '../tokenizer/hf-tokenizer.ts';
 export { readLlama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
 export { tokenizerFromGguf } from '../tokenizer/gguf-tokenizer.ts';
-export { renderChatTemplate, type ChatMessage, type ChatTemplateOptions } from '../tokenizer/chat-template.ts';
+export { renderChatTemplate, templateTokens, type ChatMessage, type ChatTemplateOptions } from '../tokenizer/chat-template.ts';
 export { pullModel, parseHubId, type PullOptions } from '../hub/hub-pull.ts';
 export { resolveModel } from '../hub/resolve-model.ts';
 export { hubEnvironment } from '../hub/hub-cache.ts';

@@ -25,6 +25,12 @@ export interface ChatTemplateOptions {
 
 const compiled = new Map<string, Template>();
 
+/** bos_token / eos_token strings for a template, from tokenizers that know their tokens' spelling. */
+export function templateTokens(tokenizer: { bosId?: number; eosIds: number[]; tokenText?(id: number): string | undefined }): { bosToken?: string; eosToken?: string } {
+  const text = (id: number | undefined) => (id === undefined ? undefined : tokenizer.tokenText?.(id));
+  return { bosToken: text(tokenizer.bosId), eosToken: text(tokenizer.eosIds[0]) };
+}
+
 export function renderChatTemplate(template: string, messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string {
   let parsed = compiled.get(template);
   if (!parsed) {

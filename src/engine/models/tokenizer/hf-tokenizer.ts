@@ -94,4 +94,9 @@ export class HfTokenizer implements Tokenizer {
   isSpecial(id: number): boolean {
     return this.special.has(id);
   }
+
+  /** The vocabulary's own spelling of a token ('<|im_start|>', 'Ġthe'), e.g. for a chat template's eos_token. */
+  tokenText(id: number): string | undefined {
+    return this.addedContent.get(id) ?? this.library.id_to_token(id);
+  }
 }

@@ -173,4 +173,9 @@ export class SpmTokenizer implements Tokenizer {
   isSpecial(id: number): boolean {
     return this.special[id] ?? false;
   }
+
+  /** The vocabulary's own spelling of a token ('<s>', '▁the'), e.g. for a chat template's bos_token. */
+  tokenText(id: number): string | undefined {
+    return this.vocabulary.pieces[id];
+  }
 }
