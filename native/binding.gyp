@@ -4,6 +4,7 @@
       "target_name": "sling_native",
       "sources": [
         "src/addon.cc",
+        "src/dispatch.cc",
         "src/kernels-avx512.cc",
         "src/kernels-amx.cc",
         "src/kernels-avx2.cc",

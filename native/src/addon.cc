@@ -1,6 +1,6 @@
 // @module native/addon
-// N-API entry points of the `sling_native` addon: run-time CPU dispatch to the fastest kernel family, and the
-// split of one (batched) GEMM over the thread pool. Buffers are used zero-copy: the typed arrays' memory is
+// N-API entry points of the `sling_native` addon, and the split of one (batched) GEMM over the thread pool
+// (kernel family chosen in dispatch.cc). Buffers are used zero-copy: the typed arrays' memory is
 // handed straight to the kernels. Argument validation (bounds of every batch item) happens in TypeScript
 // (src/engine/backend/gemm-args.ts) before the call; this file only checks types.
 //
@@ -14,77 +14,13 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <cmath>
 #include <string>
-#include <vector>
 
-#include "kernels.h"
+#include "dispatch.h"
 #include "thread-pool.h"
 
 namespace sling {
 namespace {
-
-struct Family {
-  const char *name;
-  GemmF32Fn f32;
-  GemmBf16Fn bf16;
-  const char *bf16Name;
-  TileShape tile;
-  TileShape bf16Tile;
-};
-
-const Family AMX = {"avx512", gemm_f32_avx512, gemm_bf16_amx, "amx", {14, 32}, {32, 32}};
-const Family AVX512_BF16 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512bf16, "avx512bf16", {14, 32}, {14, 32}};
-const Family AVX512 = {"avx512", gemm_f32_avx512, gemm_bf16_avx512, "widened", {14, 32}, {14, 32}};
-const Family AVX2 = {"avx2", gemm_f32_avx2, gemm_bf16_avx2, "widened", {6, 16}, {6, 16}};
-const Family PORTABLE = {"portable", gemm_f32_portable, gemm_bf16_portable, "widened", {4, 8}, {4, 8}};
-
-bool has_avx512() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-}
-bool has_avx512bf16() { return has_avx512() && __builtin_cpu_supports("avx512bf16"); }
-bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
-// AMX state: "absent" (CPU), "denied" (kernel refused the tile state), "self-test failed", or "active".
-const char *amxStatus = nullptr;
-
-// Runs the AMX family once on a small odd-sized problem and compares with the AVX-512 bf16 path (same
-// rounding of A, so the results agree to FP32 summation-order error). Guards a kernel that cannot be
-// exercised on CPUs without AMX, such as the AMD dev machine.
-bool amx_self_test() {
-  const long m = 45, n = 37, k = 70;
-  std::vector<float> a(m * k), reference(m * n), result(m * n);
-  std::vector<unsigned short> b(k * n);
-  unsigned int state = 12345;
-  auto next = [&] { return (state = state * 1664525u + 1013904223u) / 4294967296.0f - 0.5f; };
-  for (auto &value : a) value = next();
-  for (auto &value : b) value = f32_to_bf16_bits(next());
-  GemmProblem<unsigned short> p = {m, n, k, a.data(), k, 1, b.data(), n, 1, reference.data(), n, 0.0f};
-  void *workspaceA = std::aligned_alloc(64, WORKSPACE_A_BYTES), *workspaceB = std::aligned_alloc(64, WORKSPACE_B_BYTES);
-  (has_avx512bf16() ? gemm_bf16_avx512bf16 : gemm_bf16_avx512)(p, 0, m, 0, n, workspaceA, workspaceB);
-  p.c = result.data();
-  gemm_bf16_amx(p, 0, m, 0, n, workspaceA, workspaceB);
-  std::free(workspaceA);
-  std::free(workspaceB);
-  for (long i = 0; i < m * n; i++)
-    if (!(std::fabs(result[i] - reference[i]) <= 1e-4f * (1.0f + std::fabs(reference[i])))) return false;
-  return true;
-}
-
-const Family *best_family() {
-  if (!amxStatus) {
-    if (!(has_avx512bf16() && __builtin_cpu_supports("amx-tile") && __builtin_cpu_supports("amx-bf16")))
-      amxStatus = "absent";
-    else if (!amx_request_permission()) amxStatus = "denied";
-    else amxStatus = amx_self_test() ? "active" : "self-test failed";
-  }
-  if (std::strcmp(amxStatus, "active") == 0) return &AMX;
-  if (has_avx512bf16()) return &AVX512_BF16;
-  if (has_avx512()) return &AVX512;
-  if (has_avx2()) return &AVX2;
-  return &PORTABLE;
-}
 
 // Below this many FLOPs (2·m·n·k per call) one thread runs the whole GEMM. Measured on the 2-core AMD EPYC
 // (Zen 4) dev machine with bench/gemm.ts --threshold: the fork-join wake-up of the sleeping worker costs
@@ -243,7 +179,7 @@ napi_value info(napi_env env, napi_callback_info) {
   set_property(env, result, "avx512", make_bool(env, has_avx512()));
   set_property(env, result, "avx512bf16", make_bool(env, has_avx512bf16()));
   set_property(env, result, "avx2", make_bool(env, has_avx2()));
-  set_property(env, result, "amx", make_string(env, amxStatus));
+  set_property(env, result, "amx", make_string(env, amx_status()));
   set_property(env, result, "threads", make_number(env, the_pool().threads()));
   set_property(env, result, "threshold", make_number(env, threshold));
   return result;
@@ -270,14 +206,9 @@ napi_value configure(napi_env env, napi_callback_info info) {
     size_t length = 0;
     napi_get_named_property(env, options, "isa", &value);
     napi_get_value_string_utf8(env, value, name, sizeof name, &length);
-    const std::string isa(name);
-    if (isa == "amx" && std::strcmp(amxStatus, "active") == 0) family = &AMX;
-    else if (isa == "avx512bf16" && has_avx512bf16()) family = &AVX512_BF16;
-    else if (isa == "avx512" && has_avx512()) family = &AVX512;
-    else if (isa == "avx2" && has_avx2()) family = &AVX2;
-    else if (isa == "portable") family = &PORTABLE;
-    else if (isa == "best") family = best_family();
-    else return throw_type_error(env, ("ISA not available on this CPU: " + isa).c_str());
+    const Family *chosen = family_by_name(name);
+    if (!chosen) return throw_type_error(env, (std::string("ISA not available on this CPU: ") + name).c_str());
+    family = chosen;
   }
   return nullptr;
 }
