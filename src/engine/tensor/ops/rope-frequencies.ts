@@ -39,17 +39,20 @@ export function ropeFrequencies(rotaryDim: number, theta: number, scaling?: Rope
   const inverse = new Float64Array(half);
   for (let i = 0; i < half; i++) inverse[i] = Math.fround(1 / Math.fround(theta ** Math.fround((2 * i) / rotaryDim)));
   if (scaling?.type === 'linear') {
-    for (let i = 0; i < half; i++) inverse[i] = Math.fround(inverse[i] / scaling.factor);
+    for (let i = 0; i < half; i++) inverse[i] = Math.fround(inverse[i] / Math.fround(scaling.factor));
   } else if (scaling?.type === 'llama3') {
+    // Every step rounded to float32 in Hugging Face's order, so the table matches its float32 tensors bit for bit.
+    const f = Math.fround;
     const { factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings: context } = scaling;
     const lowFreqWavelength = context / lowFreqFactor;
     const highFreqWavelength = context / highFreqFactor;
     for (let i = 0; i < half; i++) {
-      const wavelength = (2 * Math.PI) / inverse[i];
-      if (wavelength > lowFreqWavelength) inverse[i] = Math.fround(inverse[i] / factor);
+      const wavelength = f(f(2 * Math.PI) / inverse[i]);
+      if (wavelength > lowFreqWavelength) inverse[i] = f(inverse[i] / f(factor));
       else if (wavelength >= highFreqWavelength) {
-        const smooth = (context / wavelength - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
-        inverse[i] = Math.fround((1 - smooth) * (inverse[i] / factor) + smooth * inverse[i]);
+        const smooth = f(f(f(f(context) / wavelength) - f(lowFreqFactor)) / f(highFreqFactor - lowFreqFactor));
+        const low = f(f(f(f(1) - smooth) * inverse[i]) / f(factor));
+        inverse[i] = f(low + f(smooth * inverse[i]));
       }
     }
   }
