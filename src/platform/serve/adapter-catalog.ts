@@ -68,6 +68,22 @@ export function workspaceRunCatalog(store: Store, workspaceRoot: string): Adapte
   };
 }
 
+/**
+ * Re-reads `catalog` at most every `ttlMs` (the folder scan and the runs query are cheap, but not per request);
+ * concurrent callers share one read.
+ */
+export function cachedCatalog(catalog: AdapterCatalog, ttlMs = 2000): AdapterCatalog {
+  let cached: { at: number; sources: Promise<AdapterSource[]> } | null = null;
+  return () => {
+    if (!cached || performance.now() - cached.at > ttlMs) {
+      const sources = catalog();
+      cached = { at: performance.now(), sources };
+      sources.catch(() => (cached = null));
+    }
+    return cached.sources;
+  };
+}
+
 /** All sources of several catalogs; on a name clash the first catalog wins. */
 export function combineCatalogs(...catalogs: AdapterCatalog[]): AdapterCatalog {
   return async () => {

@@ -54,8 +54,12 @@ class LimitFile {
   }
 }
 
+/** How long a verified key is trusted without asking the database again (revocation from another process takes this long). */
+export const KEY_CACHE_MS = 2000;
+
 export class ApiKeyService {
   private readonly limits: LimitFile;
+  private readonly verified = new Map<string, { record: ApiKeyRecord; at: number }>();
 
   /** `limitsPath`: where per-key rate limits are kept (null: no per-key limits, e.g. in-memory tests). */
   constructor(
@@ -82,11 +86,20 @@ export class ApiKeyService {
     return (await this.repository.listApiKeys()).map((key) => this.withLimit(key, limits));
   }
 
-  /** The active (not revoked) key `key`, or null; marks it used. */
+  /** The active (not revoked) key `key`, or null; marks it used. Positive answers are cached for KEY_CACHE_MS. */
   async verify(key: string): Promise<ApiKeyRecord | null> {
     if (!prefixOf(key)) return null;
-    const stored = await this.repository.useApiKey(hashKey(key));
-    return stored ? this.withLimit(stored) : null;
+    const hash = hashKey(key);
+    const cached = this.verified.get(hash);
+    if (cached && performance.now() - cached.at < KEY_CACHE_MS) return cached.record;
+    const stored = await this.repository.useApiKey(hash);
+    if (!stored) {
+      this.verified.delete(hash);
+      return null;
+    }
+    const record = this.withLimit(stored);
+    this.verified.set(hash, { record, at: performance.now() });
+    return record;
   }
 
   /** Revokes by numeric id, prefix or name; throws if nothing matches or a name is ambiguous. */
@@ -99,6 +112,7 @@ export class ApiKeyService {
       throw new SlingError('api_key_ambiguous', `${matches.length} keys match '${which}'`, { hint: 'revoke by id or prefix instead' });
     }
     await this.repository.revokeApiKey(matches[0].id);
+    this.verified.clear();
     return (await this.list()).find((record) => record.id === matches[0].id)!;
   }
 }
