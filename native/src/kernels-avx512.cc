@@ -9,6 +9,8 @@
 #include <immintrin.h>
 
 #include "kernels.h"
+#include "gemv-avx512.h"
+#include "transpose-avx512.h"
 
 namespace sling {
 namespace {
@@ -100,10 +102,14 @@ struct F32Traits {
   static long a_panel_elements(long kc) { return MR * kc; }
   static long b_panel_elements(long kc) { return NR * kc; }
   static void pack_a(const float *a, long rs, long cs, long rows, long kc, float *out) {
-    pack_a_f32<sling::MR>(a, rs, cs, rows, kc, out);
+    long done = 0;
+    if (cs == 1 && rows == MR) done = pack_a_rows_transposed<sling::MR>(a, rs, kc, out);
+    if (done < kc) pack_a_f32<sling::MR>(a + done, rs, cs, rows, kc - done, out + done * MR);
   }
   static void pack_b(const float *b, long rs, long cs, long cols, long kc, float *out) {
-    pack_b_f32<sling::NR>(b, rs, cs, cols, kc, out);
+    long done = 0;
+    if (rs == 1 && cols == NR) done = pack_b_columns_transposed<sling::NR>(b, cs, kc, out);
+    if (done < kc) pack_b_f32<sling::NR>(b + done * rs, rs, cs, cols, kc - done, out + done * NR);
   }
   static void kernel(long kc, const float *pa, const float *pb, float *c, long ldc, int accumulate) {
     kernel_f32_14x32(kc, pa, pb, c, ldc, accumulate);
@@ -204,16 +210,20 @@ struct Bf16Traits {
 }  // namespace
 
 void gemm_f32_avx512(const GemmProblem<float> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
+  if (try_gemv(p, i0, i1, j0, j1)) return;
   gemm_range<F32Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 
 void gemm_bf16_avx512bf16(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                           void *wsB) {
+  // Few rows: exact FP32 products of the bf16 weights (A is not rounded), still faster than packing.
+  if (try_gemv(p, i0, i1, j0, j1)) return;
   gemm_range<Bf16Traits>(p, i0, i1, j0, j1, (unsigned int *)wsA, (unsigned short *)wsB);
 }
 
 void gemm_bf16_avx512(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                       void *wsB) {
+  if (try_gemv(p, i0, i1, j0, j1)) return;
   gemm_range<WidenedBf16Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 

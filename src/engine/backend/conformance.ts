@@ -30,7 +30,7 @@ interface Case {
 export function awkwardCases(): Case[] {
   const shapes: Array<[number, number, number]> = [
     [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [13, 17, 19], [14, 32, 8], [29, 31, 37], [15, 33, 257], [67, 129, 71],
-    [61, 301, 520], [211, 97, 1031],
+    [61, 301, 520], [211, 97, 1031], [1, 301, 520], [2, 77, 1031], [3, 130, 64],
   ];
   const cases: Case[] = [];
   for (const [m, n, k] of shapes) {
@@ -40,6 +40,8 @@ export function awkwardCases(): Case[] {
   }
   cases.push({ args: { m: 23, n: 41, k: 0, beta: 0.5 }, label: 'k=0 scales C' });
   cases.push({ args: { m: 31, n: 45, k: 50, beta: 1 }, label: 'beta=1 accumulates' });
+  cases.push({ args: { m: 1, n: 45, k: 50, beta: 1, transB: true }, label: 'one row, beta=1' });
+  cases.push({ args: { m: 1, n: 100, k: 37, beta: 0.5 }, label: 'one row, beta=0.5' });
   cases.push({ args: { m: 31, n: 45, k: 50, beta: 0.5, transA: true }, label: 'beta=0.5' });
   cases.push({ args: { m: 9, n: 11, k: 13, batch: 4 }, label: 'dense batch' });
   cases.push({ args: { m: 17, n: 35, k: 300, batch: 3, strideB: 0, transB: true }, label: 'batch with B broadcast' });
