@@ -77,6 +77,8 @@ test('a LoRA trained by Sling on stories260K.gguf, exported as GGUF, gives llama
   assert.deepEqual(referenceBase, baseTokens, 'without the adapter both engines agree');
   assert.notDeepEqual(slingTokens, baseTokens, 'the adapter visibly changes the output');
   assert.deepEqual(referenceTokens, slingTokens, `llama.cpp with the adapter: ${base.tokenizer.decode(referenceTokens)} / Sling: ${base.tokenizer.decode(slingTokens)}`);
+  const merged = await exportRun(recipe.out, 'merged-gguf', join(folder, 'merged'));
+  assert.deepEqual(await llamaCppGreedy(merged.files[0], undefined, promptIds, steps), slingTokens, 'the merged GGUF gives the same tokens too');
 });
 
 /** stories260K with q/k rows moved to Hugging Face's rotate-half layout, as if loaded from an HF folder. */

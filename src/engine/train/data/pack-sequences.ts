@@ -42,7 +42,7 @@ export function packSequences(examples: TokenizedExample[], sequenceLength: numb
     let piece = example;
     if (example.ids.length > sequenceLength) {
       truncated++;
-      piece = { ids: example.ids.slice(0, sequenceLength), trainable: example.trainable.slice(0, sequenceLength), line: example.line };
+      piece = truncateKeepingCompletion(example, sequenceLength);
     }
     if (!packing || used + piece.ids.length > sequenceLength) flush();
     current.push(piece);
@@ -50,6 +50,25 @@ export function packSequences(examples: TokenizedExample[], sequenceLength: numb
   }
   flush();
   return { sequences, truncated };
+}
+
+/**
+ * Cuts an over-long example to `length` tokens. The completion is what the loss learns from, so it is kept and
+ * the prompt loses its tail instead (its head — chat template, instruction — stays); cutting the end would
+ * leave an example with nothing to learn.
+ */
+export function truncateKeepingCompletion(example: TokenizedExample, length: number): TokenizedExample {
+  const firstTrainable = example.trainable.indexOf(1);
+  const completion = firstTrainable < 0 ? 0 : example.ids.length - firstTrainable;
+  if (completion === 0 || completion >= length) {
+    return { ...example, ids: example.ids.slice(0, length), trainable: example.trainable.slice(0, length) };
+  }
+  const head = length - completion;
+  return {
+    ...example,
+    ids: [...example.ids.slice(0, head), ...example.ids.slice(firstTrainable)],
+    trainable: Uint8Array.from([...example.trainable.subarray(0, head), ...example.trainable.subarray(firstTrainable)]),
+  };
 }
 
 function buildSequence(examples: TokenizedExample[], length: number): PackedSequence {
