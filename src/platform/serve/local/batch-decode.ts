@@ -17,6 +17,7 @@ import { seededRandom, type Random } from '../../../engine/models/generate/seede
 import { TextStream } from '../../../engine/models/generate/text-stream.ts';
 import { KvCache } from '../../../engine/models/kv-cache.ts';
 import type { Llama } from '../../../engine/models/llama.ts';
+import { enableDecodeGemv } from '../../../engine/models/ops-extra/decode-backend.ts';
 import type { Tokenizer } from '../../../engine/models/tokenizer/tokenizer.ts';
 import { noGrad } from '../../../engine/tensor/index.ts';
 import type { GenerationParams } from '../serving-model.ts';
@@ -88,6 +89,7 @@ export async function decodeBatch(
   rows: DecodeRow[],
   contextLength: number,
 ): Promise<(DecodeResult | Error)[]> {
+  enableDecodeGemv(); // decode steps are matrix-vector products: the engine's GEMV path, as generate uses
   const results: (DecodeResult | Error)[] = new Array(rows.length);
   const active: ActiveRow[] = [];
   rows.forEach((row, index) => {

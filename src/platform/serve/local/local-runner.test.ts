@@ -73,3 +73,28 @@ test('a row that cannot run fails alone; streaming deltas add up to the text', a
   assert.equal(second.completionTokens, 12);
   assert.equal(second.finishReason, 'length');
 });
+
+test('served answers equal the evaluation path (LocalChatModel with the adapter applied as LoRALinear), plain and JSON-constrained', async () => {
+  const { loadLocalModel } = await import('../../inference/local-model.ts');
+  const { LocalChatModel } = await import('../../inference/local-chat-model.ts');
+  const folder = mkdtempSync(join(tmpdir(), 'sling-adapters-'));
+  try {
+    const tiny = createTinyRandomModel({ seed: 0 });
+    const runner = new LocalRunner('tiny', tiny.model, tiny.tokenizer, tiny.chatTemplate);
+    const [path] = writeRandomAdapters(tiny.model, folder, 1, 300);
+    const adapter = await runner.loadAdapter({ name: 'a', path, origin: 'folder' });
+    const reference = new LocalChatModel(await loadLocalModel('tiny-random', { adapterPath: path }));
+    const messages = [{ role: 'user' as const, content: 'Classify: shares rose 5%' }];
+    const schema = { type: 'object', properties: { label: { type: 'string', enum: ['positive', 'negative', 'neutral'] } }, required: ['label'] };
+    for (const responseFormat of [undefined, { type: 'json_schema' as const, schema }]) {
+      const [served] = await runner.generateBatch([{ prompt: { kind: 'chat', messages }, params: { ...greedy, maxTokens: 24, responseFormat }, adapter }]);
+      const expected = await reference.complete({ messages, maxTokens: 24, temperature: 0, responseFormat });
+      assert.ok(!(served instanceof Error));
+      assert.equal(served.text, expected.text);
+      assert.equal(served.completionTokens, expected.outputTokens);
+      if (responseFormat) assert.ok(['positive', 'negative', 'neutral'].includes(JSON.parse(served.text).label));
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

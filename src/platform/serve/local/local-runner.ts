@@ -1,22 +1,18 @@
 /**
  * @module platform/serve/local/local-runner
- * A base model served from this process: a Llama loaded from a checkpoint (HF folder, GGUF, llama2.c .bin) or
- * the built-in tiny-random model, plus any number of LoRA adapters applied per row through
- * MultiAdapterLinear. Chat prompts are rendered exactly as training renders them (the model's chat template,
- * else the plain template of engine/train), so a fine-tuned adapter sees the format it learned.
+ * A base model served from this process: a Llama loaded by the inference layer's `loadLocalModel` (HF folder,
+ * GGUF, llama2.c .bin, a Hub id from the cache, or tiny-random), plus any number of LoRA adapters applied per
+ * row through MultiAdapterLinear. Chat prompts go through the inference layer's `chatPrompt`, which renders
+ * them exactly as training did (chat template, else the plain template with its turn header as a stop string),
+ * so a fine-tuned adapter sees the format it learned.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { SlingError } from '../../../core/errors.ts';
-import { loadCheckpoint } from '../../../engine/models/load-checkpoint.ts';
 import type { Llama } from '../../../engine/models/llama.ts';
-import { modelFromCheckpoint } from '../../../engine/models/model-builders.ts';
-import { createTinyRandomModel, TINY_RANDOM_NAME } from '../../../engine/models/tiny-random.ts';
-import { renderChatTemplate } from '../../../engine/models/tokenizer/chat-template.ts';
 import type { Tokenizer } from '../../../engine/models/tokenizer/tokenizer.ts';
+import { loadAdapter } from '../../../engine/train/adapter/apply-adapter.ts';
 import { adapterScale } from '../../../engine/train/adapter/lora-adapter.ts';
-import { readPeftAdapter } from '../../../engine/train/adapter/peft-adapter.ts';
-import { renderPlain } from '../../../engine/train/data/render-example.ts';
+import { chatPrompt } from '../../inference/chat-prompt.ts';
+import { loadLocalModel } from '../../inference/local-model.ts';
 import type { AdapterSource, BaseModelRunner, BaseModelSpec, GenerationOutput, GenerationRow, LoadedAdapter, Prompt } from '../serving-model.ts';
 import { decodeBatch } from './batch-decode.ts';
 import { MultiAdapterLinear, type LowRankUpdate } from './multi-adapter-linear.ts';
@@ -43,33 +39,33 @@ export class LocalRunner implements BaseModelRunner {
     this.maxBatchSize = options.maxBatchSize ?? 16;
   }
 
-  /** Token ids of a prompt, with BOS first as in training (engine/train/data/tokenize-example.ts). */
-  promptIds(prompt: Prompt): number[] {
-    if (prompt.kind === 'text') return this.tokenizer.encode(prompt.text, { addBos: true });
-    const text = this.chatTemplate
-      ? renderChatTemplate(this.chatTemplate, prompt.messages, { addGenerationPrompt: true })
-      : renderPlain(prompt.messages, true);
-    return this.tokenizer.encode(text, { addBos: true });
+  /** Token ids of a prompt (BOS first, as in training) and the stop strings its template implies. */
+  prompt(prompt: Prompt): { ids: number[]; stop: string[] } {
+    if (prompt.kind === 'text') return { ids: this.tokenizer.encode(prompt.text, { addBos: true }), stop: [] };
+    const rendered = chatPrompt(prompt.messages, this.tokenizer, this.chatTemplate);
+    return { ids: rendered.ids, stop: rendered.stopStrings };
   }
 
   async generateBatch(rows: GenerationRow[]): Promise<(GenerationOutput | Error)[]> {
     const started = performance.now();
-    const decodeRows = rows.map((row) => ({
-      promptIds: this.promptIds(row.prompt),
-      params: row.params,
+    const decodeRows = rows.map((row) => {
+      const { ids, stop } = this.prompt(row.prompt);
+      return {
+        promptIds: ids,
+        params: stop.length ? { ...row.params, stop: [...row.params.stop, ...stop] } : row.params,
       adapter: (row.adapter?.handle as Map<string, LowRankUpdate> | undefined) ?? null,
-      onText: row.onText,
-      signal: row.signal,
-    }));
+        onText: row.onText,
+        signal: row.signal,
+      };
+    });
     const results = await decodeBatch(this.model, this.tokenizer, this.wrappers, decodeRows, this.contextLength);
     const computeMs = (performance.now() - started) / rows.length;
     return results.map((result) => (result instanceof Error ? result : { ...result, computeMs }));
   }
 
   async loadAdapter(source: AdapterSource): Promise<LoadedAdapter> {
-    const runAdapter = join(source.path, 'adapter');
-    const folder = existsSync(join(runAdapter, 'adapter_config.json')) ? runAdapter : source.path;
-    const adapter = readPeftAdapter(folder, this.model.config);
+    const folder = source.path;
+    const adapter = loadAdapter(folder, this.model.config);
     const scale = adapterScale(adapter.config);
     const updates = new Map<string, LowRankUpdate>();
     const modules = new Map(this.model.linearModules());
@@ -95,18 +91,14 @@ export class LocalRunner implements BaseModelRunner {
   }
 }
 
-/** A base model spec for `sling serve --model NAME=PATH` (PATH may be `tiny-random`). */
-export function localModelSpec(name: string, path: string, options: LocalRunnerOptions & { tokenizerPath?: string; seed?: number } = {}): BaseModelSpec {
+/** A base model spec for `sling serve --model NAME=PATH` (PATH: a file or folder, a Hub id, or `tiny-random`). */
+export function localModelSpec(name: string, path: string, options: LocalRunnerOptions & { tokenizerPath?: string; seed?: number; dtype?: 'f32' | 'bf16' } = {}): BaseModelSpec {
   return {
     name,
     path,
     load: async () => {
-      if (path === TINY_RANDOM_NAME) {
-        const tiny = createTinyRandomModel({ seed: options.seed ?? 0 });
-        return new LocalRunner(name, tiny.model, tiny.tokenizer, tiny.chatTemplate, options);
-      }
-      const checkpoint = await loadCheckpoint(path, { tokenizerPath: options.tokenizerPath });
-      return new LocalRunner(name, modelFromCheckpoint(checkpoint, { dtype: 'f32' }), checkpoint.tokenizer, checkpoint.chatTemplate, options);
+      const local = await loadLocalModel(path, { tokenizerPath: options.tokenizerPath, seed: options.seed, dtype: options.dtype });
+      return new LocalRunner(name, local.model, local.tokenizer, local.chatTemplate, options);
     },
   };
 }
