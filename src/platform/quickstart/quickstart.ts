@@ -85,8 +85,8 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   out.end();
   await once(out, 'finish');
 
-  // An untrained model has nothing to adapt: train all of it, faster, instead of a LoRA on random weights.
-  const method = base.untrained ? 'full' : 'lora';
+  // LoRA is the product's main path, also on the untrained fallback (where it needs a larger learning rate).
+  const method = 'lora';
   const tunedModel = `${base.name}-spam-${method}`;
   const recipe = {
     model: base.uri,
