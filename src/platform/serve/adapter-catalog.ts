@@ -46,7 +46,22 @@ export function folderCatalog(roots: string[]): AdapterCatalog {
   };
 }
 
-/** Succeeded `train` jobs whose run directory has an adapter. */
+/** Adapters registered as models in the workspace (what a finished LoRA `train` job registers). */
+export function registeredAdapterCatalog(store: Store, workspaceRoot: string): AdapterCatalog {
+  return async () => {
+    const sources: AdapterSource[] = [];
+    for (const model of await store.models.list('adapter')) {
+      const candidates = [model.uri, model.config.runDirectory].filter((value): value is string => typeof value === 'string');
+      const path = candidates.map((candidate) => resolve(workspaceRoot, candidate)).find((candidate) => adapterFolder(candidate));
+      if (!path) continue;
+      const base = typeof model.config.base === 'string' ? model.config.base : recordedBase(adapterFolder(path)!);
+      sources.push({ name: model.name, path, baseModel: base, origin: 'run' });
+    }
+    return sources;
+  };
+}
+
+/** Succeeded `train` jobs whose run directory has an adapter (also those that registered no model). */
 export function workspaceRunCatalog(store: Store, workspaceRoot: string): AdapterCatalog {
   return async () => {
     const jobs = await store.jobs.list({ kind: 'train', status: 'succeeded', limit: 1000 });
@@ -54,12 +69,13 @@ export function workspaceRunCatalog(store: Store, workspaceRoot: string): Adapte
     for (const job of jobs) {
       const result = job.result ?? {};
       const payload = job.payload ?? {};
-      const candidates = [result.runDir, result.out, result.adapter, payload.out, payload.runDir].filter((value): value is string => typeof value === 'string');
+      const recipe = (payload.recipe ?? {}) as Record<string, unknown>;
+      const candidates = [result.output, result.runDir, result.out, recipe.out, payload.out].filter((value): value is string => typeof value === 'string');
       for (const candidate of candidates) {
         const path = resolve(workspaceRoot, candidate);
         const folder = adapterFolder(path);
         if (!folder) continue;
-        const name = typeof payload.name === 'string' ? payload.name : basename(path) === 'adapter' ? `run-${job.id}` : basename(path);
+        const name = typeof result.model === 'string' ? result.model : typeof payload.name === 'string' ? payload.name : `run-${job.id}`;
         sources.push({ name, path, baseModel: recordedBase(folder), origin: 'run' });
         break;
       }

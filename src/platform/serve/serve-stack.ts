@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { join } from 'node:path';
 import { SlingError } from '../../core/errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { cachedCatalog, combineCatalogs, folderCatalog, workspaceRunCatalog } from './adapter-catalog.ts';
+import { cachedCatalog, combineCatalogs, folderCatalog, registeredAdapterCatalog, workspaceRunCatalog } from './adapter-catalog.ts';
 import { ApiKeyService } from './api-keys.ts';
 import { createServeApp, type ServeApp } from './app.ts';
 import type { ServeEnv } from './exchange-log.ts';
@@ -46,7 +46,7 @@ export function createServeStack(options: ServeStackOptions): ServeStack {
     });
   }
   const catalogs = [folderCatalog(options.adapterRoots ?? [])];
-  if (workspace) catalogs.push(workspaceRunCatalog(workspace.store, workspace.root));
+  if (workspace) catalogs.push(registeredAdapterCatalog(workspace.store, workspace.root), workspaceRunCatalog(workspace.store, workspace.root));
   const registry = new ModelRegistry(options.models, cachedCatalog(combineCatalogs(...catalogs)), options.adapterBudgetBytes);
   const keys = options.auth && workspace ? new ApiKeyService(workspace.store.serving, keyLimitsPath(workspace)) : null;
   const logs = workspace ? new RequestLogRepository(workspace.store.runner) : null;
