@@ -23,7 +23,7 @@ export interface Exchange {
   error: string | null;
   /** Set by streaming handlers: the middleware leaves finishing to them. */
   deferred: boolean;
-  /** Opt-out (`x-sling-log: false`, proxy only). */
+  /** Opt-out (`x-sling-log: false`): metrics still count it, no request_logs row is written. */
   skipLog: boolean;
   tags: Record<string, string>;
 }
@@ -61,7 +61,7 @@ export class ExchangeRecorder {
         computeMs: null,
         error: null,
         deferred: false,
-        skipLog: false,
+        skipLog: c.req.header('x-sling-log')?.trim().toLowerCase() === 'false',
         tags: parseTagsHeader(c.req.header('x-sling-tags')),
       };
       c.set('exchange', exchange);
