@@ -22,10 +22,13 @@
 namespace sling {
 namespace {
 
-// Below this many FLOPs (2·m·n·k per call) one thread runs the whole GEMM. Measured on the 2-core AMD EPYC
-// (Zen 4) dev machine with bench/gemm.ts --threshold: the fork-join wake-up of the sleeping worker costs
-// ~20-60 µs, so square GEMMs gain from the second thread only from about 2^22 FLOPs (n ≈ 128) up.
-double threshold = 4.0e6;
+// Below this many FLOPs (2·m·n·k·batch per call) one thread runs the whole GEMM. Measured on the 2-core AMD EPYC
+// (Zen 4) dev machine (/tmp harness timing n³ GEMMs, and the sweep at the end of `npm run bench -- gemm`):
+// waking the sleeping worker costs ~25 µs (n=64: 7 µs alone vs 33 µs with a wake-up), and one thread does
+// n=128 in ~46 µs and n=160 in ~85 µs, so the second thread only pays off from about n≈160, 8e6 FLOPs. On a
+// busy machine the crossover moves up (the bench sweep showed none below n=256 at load average 11), but the
+// pool's dynamic claiming keeps a wasted fan-out cheap.
+double threshold = 8.0e6;
 const Family *family = nullptr;
 ThreadPool *pool = nullptr;
 

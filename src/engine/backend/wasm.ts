@@ -15,7 +15,8 @@ import { WasmPool } from './wasm-pool.ts';
 
 /**
  * Below this many FLOPs one thread runs the whole GEMM: waking a sleeping worker through Atomics costs tens of
- * microseconds. Measured with `npm run bench -- gemm --threshold` (see bench/gemm.ts output).
+ * microseconds, and wasm runs ~35 GFLOP/s per thread, so the second thread pays off from roughly 4e6 FLOPs
+ * (n≈128). The sweep at the end of `npm run bench -- gemm` measured the crossover at n=192 on a busy machine.
  */
 export const WASM_THREAD_THRESHOLD = 4e6;
 
