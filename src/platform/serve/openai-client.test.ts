@@ -185,3 +185,22 @@ test('requests are logged with tags, tokens and the reassembled streamed answer;
   const health = await (await fetch(`${server.url}/health`)).json();
   assert.deepEqual(health, { status: 'ok', models: ['tiny'] });
 });
+
+test('a client that disconnects mid-stream stops its generation (logged as 499) without disturbing others', async () => {
+  const long = await client.chat.completions.create(
+    { model: 'tiny', messages: hello, max_tokens: 2000, temperature: 0, stream: true },
+    { headers: { 'x-sling-tags': 'case=abort' } },
+  );
+  const other = client.chat.completions.create({ model: 'tiny:adapter-0', messages: hello, max_tokens: 40, temperature: 0 });
+  let chunks = 0;
+  for await (const _chunk of long) if (++chunks === 5) break; // leaving the loop aborts the HTTP request
+  assert.equal((await other).usage?.completion_tokens, 40);
+  let log;
+  for (let attempt = 0; attempt < 50 && !log; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.stack.recorder.flush();
+    [log] = await server.stack.logs!.list({ tags: { case: 'abort' } });
+  }
+  assert.equal(log?.status, 499);
+  assert.ok(log!.completionTokens! < 2000, `generation went on for ${log!.completionTokens} tokens`);
+});
