@@ -67,6 +67,12 @@ for (const [name, [B, T, S, Hq, Hkv, D], options] of cases) {
     naive.backward(upstream);
     [q, k, v].forEach((t, i) => assertClose(fusedGrads[i], t.grad!.values, 1e-11, `grad ${'qkv'[i]}`));
     assertGradients((a, b, c) => attention(a, b, c, options), [q, k, v]);
+    // one (batch, kv head) block at a time gives the same result as all blocks in one chunk
+    [q, k, v].forEach((t) => t.zeroGrad());
+    const chunked = attention(q, k, v, { ...options, chunkScores: 1 });
+    assertClose(chunked.values, fused.values, 1e-13, 'chunked output');
+    chunked.backward(upstream);
+    [q, k, v].forEach((t, i) => assertClose(t.grad!.values, fusedGrads[i], 1e-12, `chunked grad ${'qkv'[i]}`));
   });
 }
 
