@@ -31,13 +31,32 @@ test('decode GEMV equals the reference GEMM on awkward sizes (f32 and bf16 weigh
   }
 });
 
+test('batched, strided, offset and non-transposed small products equal the reference (attention shapes)', { skip: addon ? false : reason }, () => {
+  const backend = withGemv(referenceBackend, addon!);
+  const random = new Random(4);
+  for (const transB of [true, false]) {
+    for (const [m, n, k, batch] of [[3, 17, 64, 4], [1, 5, 9, 2], [8, 33, 7, 3]]) {
+      const offsetA = 3;
+      const offsetC = 2;
+      const a = random.fillNormal(new Float32Array(offsetA + batch * m * k)) as Float32Array;
+      const b = random.fillNormal(new Float32Array(n * k)) as Float32Array; // shared by every batch item (stride 0)
+      const expected = new Float32Array(offsetC + batch * m * n);
+      const args = { m, n, k, transB, batch, strideB: 0, offsetA, offsetC };
+      referenceBackend.gemm(a, b, expected, args);
+      const actual = new Float32Array(expected.length);
+      backend.gemm(a, b, actual, args);
+      for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) < 1e-4 * Math.sqrt(k), `transB=${transB} m=${m} n=${n} k=${k} i=${i}`);
+    }
+  }
+});
+
 test('shapes that are not matrix-vector go to the wrapped backend', { skip: addon ? false : reason }, () => {
   let delegated = 0;
   const counting = { ...referenceBackend, gemm: (...args: Parameters<typeof referenceBackend.gemm>) => { delegated++; referenceBackend.gemm(...args); } };
   const backend = withGemv(counting, addon!);
   const a = new Float32Array(16 * 4).fill(1);
   backend.gemm(a, new Float32Array(4 * 4).fill(1), new Float32Array(16 * 4), { m: 16, n: 4, k: 4, transB: true });
-  backend.gemm(a, new Float32Array(4 * 4).fill(1), new Float32Array(4 * 4), { m: 4, n: 4, k: 4 });
+  backend.gemm(a, new Float32Array(4 * 4).fill(1), new Float32Array(4 * 4), { m: 4, n: 4, k: 4, transA: true });
   backend.gemm(a, new Float32Array(4 * 4).fill(1), new Float32Array(4 * 4), { m: 1, n: 4, k: 4, transB: true });
   assert.equal(delegated, 2);
 });

@@ -1,8 +1,10 @@
 /**
  * @module engine/models/ops-extra/decode-backend
- * Wraps the selected backend so that matrix-vector shaped products — decode steps, where a linear layer sees
- * one row per sequence — run on the streaming GEMV kernel instead of a panel-packing GEMM. Everything else
- * (prefill, training, attention batches) goes to the wrapped backend unchanged. The results are the same
+ * Wraps the selected backend so that products with few rows of A — decode steps, where a linear layer sees one
+ * row per sequence, and the attention products of one new token — run single-threaded on the streaming GEMV
+ * kernel instead of a panel-packing, multi-threaded GEMM (packing costs more than the product at m = 1, and
+ * waking worker threads for microsecond-sized products costs more still on a busy machine). Everything else
+ * (prefill, training) goes to the wrapped backend unchanged. The results are the same
  * products (checked against the reference backend in decode-backend.test.ts), so wrapping is safe for every
  * caller in the process.
  */
@@ -16,21 +18,24 @@ export const GEMV_MAX_ROWS = 8;
 const wrapped = new WeakSet<Backend>();
 
 export function withGemv(inner: Backend, addon: GemvAddon): Backend {
-  const fits = (args: GemmArgs, b: Float32Array | Uint16Array) => {
+  const fits = (args: GemmArgs) => {
     const beta = args.beta ?? 0;
-    return args.m <= GEMV_MAX_ROWS && args.transB === true && !args.transA && (args.batch ?? 1) === 1 && (beta === 0 || beta === 1) &&
-      !args.offsetA && !args.offsetB && !args.offsetC && b.length >= args.n * args.k;
+    return args.m <= GEMV_MAX_ROWS && !args.transA && (beta === 0 || beta === 1);
+  };
+  const run = (a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, args: GemmArgs) => {
+    const { m, n, k, batch = 1 } = args;
+    addon.gemv(a, b, c, m, n, k, (args.beta ?? 0) === 1, args.transB === true, batch, args.strideA ?? m * k, args.strideB ?? k * n, args.strideC ?? m * n, args.offsetA ?? 0, args.offsetB ?? 0, args.offsetC ?? 0);
   };
   const backend: Backend = {
     name: inner.name,
     description: `${inner.description} + ${addon.kernelName()} decode GEMV`,
     fastBf16: inner.fastBf16,
     gemm(a, b, c, args) {
-      if (fits(args, b)) addon.gemv(a, b, c, args.m, args.n, args.k, (args.beta ?? 0) === 1);
+      if (fits(args)) run(a, b, c, args);
       else inner.gemm(a, b, c, args);
     },
     gemmBf16(a, b, c, args) {
-      if (fits(args, b)) addon.gemv(a, b, c, args.m, args.n, args.k, (args.beta ?? 0) === 1);
+      if (fits(args)) run(a, b, c, args);
       else inner.gemmBf16(a, b, c, args);
     },
   };

@@ -14,8 +14,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface GemvAddon {
-  /** c[m, n] (+)= a[m, k] · b[n, k]ᵀ; b float32 or bf16 bits. */
-  gemv(a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean): void;
+  /**
+   * Per batch item p: c[m, n] (+)= a[m, k] · op(b) with op(b) = b[n, k]ᵀ (transB) or b[k, n]; operands start at
+   * offset + p·stride elements. b is float32 or bf16 bits.
+   */
+  gemv(
+    a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean, transB: boolean,
+    batch: number, strideA: number, strideB: number, strideC: number, offsetA: number, offsetB: number, offsetC: number,
+  ): void;
   kernelName(): string;
 }
 
