@@ -6,7 +6,7 @@
  *   labels is scored by the summed log-probability of its completion tokens and the EOS token (exactly the
  *   tokens trained on) and the best wins, so every answer is a valid label. Accuracy and macro-F1.
  * - CoNLL-2003 as JSON extraction: prompt "Sentence: <tokens>\nEntities:", completion
- *   ` {"PER":[...],"ORG":[...],"LOC":[...],"MISC":[...]}`; greedy decoding (KV cache) until newline/EOS; entity-level
+ *   ` {"PER":[...],"ORG":[...],"LOC":[...],"MISC":[...]}`; greedy decoding (full forward per token, engine/train/greedy-tokens.ts) until newline/EOS; entity-level
  *   micro-F1 over (type, entity string) pairs on the first N sentences of the test split (a subset, to stay
  *   time-bound); unparsable output counts as no predictions.
  * Next to: majority class, the base model without tuning, TF-IDF + logistic regression (FPB) and a gazetteer
@@ -19,13 +19,13 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { getBackend } from '../src/engine/backend/select.ts';
 import type { Llama } from '../src/engine/models/llama.ts';
-import { generateBatch } from '../src/engine/models/generate/generate.ts';
 import { loadCheckpoint } from '../src/engine/models/load-checkpoint.ts';
 import { modelFromCheckpoint } from '../src/engine/models/model-builders.ts';
 import type { Tokenizer } from '../src/engine/models/tokenizer/tokenizer.ts';
 import { crossEntropy, noGrad } from '../src/engine/tensor/index.ts';
 import { applyAdapter, loadAdapter } from '../src/engine/train/adapter/apply-adapter.ts';
 import { mergedCheckpoint } from '../src/engine/train/export/export-run.ts';
+import { greedyTokens } from '../src/engine/train/greedy-tokens.ts';
 import { validateRecipe } from '../src/engine/train/recipe/load-recipe.ts';
 import { runTraining, type TrainingSummary } from '../src/engine/train/train-run.ts';
 import { trainGazetteer } from '../src/platform/eval/baselines/gazetteer-ner.ts';
@@ -140,10 +140,10 @@ function fpbScores(model: Llama, tokenizer: Tokenizer): { accuracy: number; macr
 
 function conllScores(model: Llama, tokenizer: Tokenizer): { f1: number; validJson: number } {
   const counts: FieldCounts[] = [];
-  for (let i = 0; i < conllTestSentences.length; i += 16) {
-    const chunk = conllTestSentences.slice(i, i + 16);
-    const results = generateBatch(model, tokenizer, chunk.map((sentence) => tokenizer.encode(conllPrompt(sentence.tokens), { addBos: true })), { maxTokens: 96, temperature: 0, stopStrings: ['\n'] });
-    chunk.forEach((sentence, index) => counts.push(compareFields(results[index].text, JSON.stringify(entitiesOf(sentence)))));
+  const newline = (id: number) => tokenizer.tokenBytes(id).includes(10);
+  for (const sentence of conllTestSentences) {
+    const output = greedyTokens(model, tokenizer.encode(conllPrompt(sentence.tokens), { addBos: true }), 96, tokenizer.eosIds, newline);
+    counts.push(compareFields(tokenizer.decode(output).split('\n')[0], JSON.stringify(entitiesOf(sentence))));
   }
   return { f1: fieldF1(counts), validJson: counts.filter((count) => count.valid).length / counts.length };
 }

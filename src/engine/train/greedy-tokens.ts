@@ -6,7 +6,8 @@
 import type { Llama } from '../models/llama.ts';
 import { noGrad } from '../tensor/index.ts';
 
-export function greedyTokens(model: Llama, prompt: number[], steps: number, stopIds: number[] = []): number[] {
+/** Stops after a token in `stopIds` or one for which `stopAfter` is true (both included in the output). */
+export function greedyTokens(model: Llama, prompt: number[], steps: number, stopIds: number[] = [], stopAfter?: (id: number) => boolean): number[] {
   const ids = [...prompt];
   const out: number[] = [];
   noGrad(() => {
@@ -15,7 +16,7 @@ export function greedyTokens(model: Llama, prompt: number[], steps: number, stop
       let best = 0;
       for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
       out.push(best);
-      if (stopIds.includes(best)) break;
+      if (stopIds.includes(best) || stopAfter?.(best)) break;
       ids.push(best);
     }
   });
