@@ -12,7 +12,8 @@ export interface RowKernels {
   readonly name: string;
   /**
    * For each of `rows` rows of length `cols` (row r starts at r·cols): rowMax[r] = max, rowSum[r] = Σ exp(x − max);
-   * if `exps` is given, exps[i] = exp(x[i] − rowMax[r]). A row of all −∞ gets max −∞ and sum 0.
+   * if `exps` is given, exps[i] = exp(x[i] − rowMax[r]) (`exps` may be `x` itself: in-place must work).
+   * A row of all −∞ gets max −∞ and sum 0.
    */
   expShiftRows(x: Float32Array, rows: number, cols: number, rowMax: Float32Array, rowSum: Float32Array, exps: Float32Array | null): void;
 }

@@ -16,6 +16,7 @@ export { softmax, logSoftmax } from './ops/softmax.ts';
 export { reshape, permute, transpose, slice, concat, split } from './ops/shape.ts';
 export { matmul, linear, type MatmulOptions } from './ops/matmul.ts';
 export { crossEntropy, type CrossEntropyOptions } from './ops/cross-entropy.ts';
+export { linearCrossEntropy, type LinearCrossEntropyOptions } from './ops/linear-cross-entropy.ts';
 export { rmsNorm } from './ops/rms-norm.ts';
 export { embedding } from './ops/embedding.ts';
 export { ropeFrequencies, ropeTable, ropeScalingFromConfig, type RopeScaling, type RopeTable } from './ops/rope-frequencies.ts';
