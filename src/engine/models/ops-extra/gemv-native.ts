@@ -47,7 +47,7 @@ function build(): { addon?: GemvAddon; reason?: string } {
     mkdirSync(folder, { recursive: true });
     const temporary = `${target}.${process.pid}.tmp`;
     const compiler = process.env.CC ?? 'cc';
-    const result = spawnSync(compiler, ['-O3', '-shared', '-fPIC', `-I${headers}`, source, '-o', temporary], { encoding: 'utf8' });
+    const result = spawnSync(compiler, ['-O3', '-shared', '-fPIC', '-pthread', `-I${headers}`, source, '-o', temporary], { encoding: 'utf8' });
     if (result.status !== 0) return { reason: `compiling gemv.c with ${compiler} failed: ${(result.stderr || result.error?.message || '').split('\n')[0]}` };
     renameSync(temporary, target);
   }

@@ -6,7 +6,12 @@
 // per A row is enough. Built at first use (ops-extra/gemv-native.ts); AVX-512 / AVX2 / scalar chosen at run time.
 #include <node_api.h>
 #include <immintrin.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static float dot_scalar_f32(const float *a, const float *b, long k) {
@@ -126,6 +131,86 @@ typedef void (*RowsKernel)(const float *, const void *, int, float *, long, long
 static RowsKernel kernel = rows_scalar;
 static const char *kernelName = "scalar";
 
+// *** two-thread work sharing ***
+// A large matrix-vector product is cut into chunks of B rows. The calling thread claims chunks itself and a
+// helper thread, woken per call, claims them too when it gets to run; the caller waits only for chunks the
+// helper actually claimed. On a busy machine the helper may not run at all and the caller just does
+// everything, so the product is never slower than single-threaded by more than the wake-up.
+#define CHUNK_ROWS 64
+#define FIELD_BITS 21
+#define FIELD_MASK ((1ULL << FIELD_BITS) - 1)
+
+static struct {
+  const float *a;
+  const void *b;
+  int bf16;
+  float *c;
+  long m, n, k;
+  int accumulate;
+} job;
+static _Atomic uint64_t jobWord;  // job id | next chunk | total chunks
+static _Atomic int helperInside;
+static pthread_mutex_t wakeLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wakeCondition = PTHREAD_COND_INITIALIZER;
+static uint64_t wakeCount;
+static int helperState;  // 0 not started, 1 running, -1 unavailable
+static int threads = 2;
+
+static void claim_chunks(void) {
+  for (;;) {
+    uint64_t word = atomic_load(&jobWord);
+    const uint64_t next = (word >> FIELD_BITS) & FIELD_MASK, total = word & FIELD_MASK;
+    if (next >= total) return;
+    if (!atomic_compare_exchange_weak(&jobWord, &word, word + (1ULL << FIELD_BITS))) continue;
+    const long n0 = (long)next * CHUNK_ROWS;
+    const long n1 = n0 + CHUNK_ROWS < job.n ? n0 + CHUNK_ROWS : job.n;
+    kernel(job.a, job.b, job.bf16, job.c, job.m, n0, n1, job.n, job.k, job.accumulate);
+  }
+}
+
+static void *helper_main(void *unused) {
+  (void)unused;
+  uint64_t seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&wakeLock);
+    while (wakeCount == seen) pthread_cond_wait(&wakeCondition, &wakeLock);
+    seen = wakeCount;
+    pthread_mutex_unlock(&wakeLock);
+    atomic_fetch_add(&helperInside, 1);
+    claim_chunks();
+    atomic_fetch_sub(&helperInside, 1);
+  }
+  return NULL;
+}
+
+static void rows_shared(const float *a, const void *b, int bf16, float *c, long m, long n, long k, int accumulate) {
+  const uint64_t total = (uint64_t)((n + CHUNK_ROWS - 1) / CHUNK_ROWS);
+  if (threads < 2 || total < 4 || n * k < (1L << 17) || total > FIELD_MASK) {
+    kernel(a, b, bf16, c, m, 0, n, n, k, accumulate);
+    return;
+  }
+  if (helperState == 0) {
+    pthread_t thread;
+    helperState = pthread_create(&thread, NULL, helper_main, NULL) == 0 ? 1 : -1;
+    if (helperState == 1) pthread_detach(thread);
+  }
+  if (helperState != 1) {
+    kernel(a, b, bf16, c, m, 0, n, n, k, accumulate);
+    return;
+  }
+  // No helper can be inside a chunk here: the previous call waited for that, and a late helper only sees a
+  // finished job word, so writing the job fields is safe until the new word is published.
+  job.a = a; job.b = b; job.bf16 = bf16; job.c = c; job.m = m; job.n = n; job.k = k; job.accumulate = accumulate;
+  const uint64_t id = ((atomic_load(&jobWord) >> (2 * FIELD_BITS)) + 1) & FIELD_MASK;
+  atomic_store(&jobWord, (id << (2 * FIELD_BITS)) | total);
+  pthread_mutex_lock(&wakeLock);
+  wakeCount++;
+  pthread_cond_signal(&wakeCondition);
+  pthread_mutex_unlock(&wakeLock);
+  claim_chunks();
+  while (atomic_load(&helperInside) > 0) sched_yield();
+}
+
 static void *typed_array_data(napi_env env, napi_value value, size_t *length, napi_typedarray_type *type) {
   void *data = NULL;
   napi_value buffer;
@@ -196,7 +281,8 @@ static napi_value Gemv(napi_env env, napi_callback_info info) {
     const float *ap = a + offsetA + p * strideA;
     const void *bp = (const char *)b + (offsetB + p * strideB) * bElement;
     float *cp = c + offsetC + p * strideC;
-    if (transB) kernel(ap, bp, bf16, cp, m, 0, n, n, k, accumulate ? 1 : 0);
+    if (transB && batch == 1) rows_shared(ap, bp, bf16, cp, m, n, k, accumulate ? 1 : 0);
+    else if (transB) kernel(ap, bp, bf16, cp, m, 0, n, n, k, accumulate ? 1 : 0);
     else rows_plain(ap, bp, bf16, cp, m, n, k, accumulate ? 1 : 0);
   }
   return NULL;
@@ -204,12 +290,16 @@ static napi_value Gemv(napi_env env, napi_callback_info info) {
 
 static napi_value KernelName(napi_env env, napi_callback_info info) {
   napi_value result;
-  napi_create_string_utf8(env, kernelName, NAPI_AUTO_LENGTH, &result);
+  char name[64];
+  snprintf(name, sizeof name, "%s x%d", kernelName, threads < 2 ? 1 : 2);
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &result);
   return result;
 }
 
 NAPI_MODULE_INIT() {
   __builtin_cpu_init();
+  const char *requested = getenv("SLING_DECODE_THREADS");
+  if (requested && atoi(requested) >= 1) threads = atoi(requested);
   if (__builtin_cpu_supports("avx512f")) {
     kernel = rows_avx512;
     kernelName = "avx512";
@@ -222,5 +312,6 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "kernelName", NAPI_AUTO_LENGTH, KernelName, NULL, &name);
   napi_set_named_property(env, exports, "gemv", gemv);
   napi_set_named_property(env, exports, "kernelName", name);
+
   return exports;
 }
