@@ -181,7 +181,8 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
     const aborted = options.signal?.aborted === true;
     if ((recipe.checkpoint_interval > 0 && state.step % recipe.checkpoint_interval === 0) || aborted) {
       const folder = checkpointPath(paths, state.step);
-      saveTrainingCheckpoint(folder, trainable, optimizer, state);
+      const next = state.step < plan.totalSteps ? plan.position(state.step) : { epoch: plan.stepsPerEpoch.length, stepInEpoch: 0 };
+      saveTrainingCheckpoint(folder, trainable, optimizer, { ...state, dataPosition: next, randomState: { seed: recipe.seed, nextStep: state.step } });
       metrics.append({ type: 'checkpoint', step: state.step, path: folder });
     }
     if (stopEarly) {

@@ -22,6 +22,10 @@ export interface LoopState {
   evaluationsWithoutImprovement: number;
   tokensSeen: number;
   elapsedSeconds: number;
+  /** Informational: where the data plan stands (a function of seed and step, which are what resume uses). */
+  dataPosition?: { epoch: number; stepInEpoch: number };
+  /** Informational: the dropout generator of the next step is seeded from (seed, step). */
+  randomState?: { seed: number; nextStep: number };
 }
 
 export function saveTrainingCheckpoint(folder: string, trainable: TrainableTensor[], optimizer: AdamW, state: LoopState): void {

@@ -45,12 +45,18 @@ export class DataPlan {
     this.totalSteps = options.maxSteps > 0 ? Math.min(options.maxSteps, total) : total;
   }
 
-  /** The optimizer step at 0-based global index `index`. */
-  step(index: number): OptimizerStep {
+  /** Epoch and step within it of the 0-based global step `index`. */
+  position(index: number): { epoch: number; stepInEpoch: number } {
     let epoch = 0;
     let within = index;
     while (epoch < this.stepsPerEpoch.length && within >= this.stepsPerEpoch[epoch]) within -= this.stepsPerEpoch[epoch++];
     if (epoch >= this.stepsPerEpoch.length) throw new Error(`step ${index} is past the end of the plan`);
+    return { epoch, stepInEpoch: within };
+  }
+
+  /** The optimizer step at 0-based global index `index`. */
+  step(index: number): OptimizerStep {
+    const { epoch, stepInEpoch: within } = this.position(index);
     if (this.cachedEpoch !== epoch) {
       this.cachedSteps = this.buildEpoch(epoch);
       this.cachedEpoch = epoch;
