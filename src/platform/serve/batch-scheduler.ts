@@ -1,9 +1,10 @@
 /**
  * @module platform/serve/batch-scheduler
- * Collects concurrent requests for one base model into batches. While a batch is generating, new requests
- * queue; when it finishes, everything queued (up to the runner's batch size, whatever adapters the rows use)
- * goes into the next `generateBatch` call. A short gather window lets requests that arrive together share the
- * first batch too. Batch sizes are recorded so the server can report how well batching works.
+ * Groups concurrent requests for one base model into batches. Requests that arrive together (within a short
+ * gather window) share one `generateBatch` call, whatever adapters they use. A request that arrives while
+ * batches are running does not wait for them to finish: it starts a new batch at once if the runner has room
+ * for more rows in flight, and the running batches interleave step by step (continuous batching at batch
+ * granularity), so one long generation never blocks short ones. Batch sizes are recorded for /metrics.
  */
 import type { BaseModelRunner, GenerationOutput, GenerationRow } from './serving-model.ts';
 
@@ -23,18 +24,22 @@ export interface BatchStats {
 
 export class BatchScheduler {
   private readonly queue: Pending[] = [];
-  private running = false;
+  private gathering = false;
+  /** Rows in batches that are generating now. */
+  private inFlight = 0;
   readonly stats: BatchStats = { batches: 0, rows: 0, largestBatch: 0, mixedAdapterBatches: 0 };
 
   constructor(
     private readonly runner: BaseModelRunner,
     private readonly gatherMs = 2,
+    /** Most rows generating at once, over all running batches (default: twice the runner's batch size). */
+    private readonly maxRowsInFlight = 2 * Math.max(1, runner.maxBatchSize),
   ) {}
 
   submit(row: GenerationRow): Promise<GenerationOutput> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (!this.running) void this.drain();
+      void this.schedule();
     });
   }
 
@@ -42,27 +47,38 @@ export class BatchScheduler {
     return this.queue.length;
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
+  get running(): number {
+    return this.inFlight;
+  }
+
+  /** After a short gather window, starts batches for queued rows while there is room. */
+  private async schedule(): Promise<void> {
+    if (this.gathering) return;
+    this.gathering = true;
+    await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
+    this.gathering = false;
+    while (this.queue.length > 0 && this.inFlight < this.maxRowsInFlight) {
+      const room = Math.min(Math.max(1, this.runner.maxBatchSize), this.maxRowsInFlight - this.inFlight);
+      void this.run(this.queue.splice(0, room));
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    this.record(batch);
+    this.inFlight += batch.length;
     try {
-      await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, Math.max(1, this.runner.maxBatchSize));
-        this.record(batch);
-        try {
-          const outputs = await this.runner.generateBatch(batch.map((pending) => pending.row));
-          batch.forEach((pending, index) => {
-            const output = outputs[index];
-            if (output instanceof Error) pending.reject(output);
-            else if (output === undefined) pending.reject(new Error('the model returned no output for this request'));
-            else pending.resolve(output);
-          });
-        } catch (error) {
-          for (const pending of batch) pending.reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      }
+      const outputs = await this.runner.generateBatch(batch.map((pending) => pending.row));
+      batch.forEach((pending, index) => {
+        const output = outputs[index];
+        if (output instanceof Error) pending.reject(output);
+        else if (output === undefined) pending.reject(new Error('the model returned no output for this request'));
+        else pending.resolve(output);
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
-      this.running = false;
+      this.inFlight -= batch.length;
+      if (this.queue.length > 0) void this.schedule();
     }
   }
 

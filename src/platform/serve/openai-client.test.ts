@@ -204,3 +204,18 @@ test('a client that disconnects mid-stream stops its generation (logged as 499) 
   assert.equal(log?.status, 499);
   assert.ok(log!.completionTokens! < 2000, `generation went on for ${log!.completionTokens} tokens`);
 });
+
+test('a long generation does not hold up a request that arrives while it runs', async () => {
+  const long = await client.chat.completions.create({ model: 'tiny', messages: hello, max_tokens: 600, temperature: 0, stream: true });
+  let chunks = 0;
+  let chunksWhenShortDone = -1;
+  const reading = (async () => {
+    for await (const _chunk of long) chunks++;
+  })();
+  while (chunks < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+  const short = await client.chat.completions.create({ model: 'tiny:adapter-1', messages: hello, max_tokens: 3, temperature: 0 });
+  chunksWhenShortDone = chunks;
+  await reading;
+  assert.equal(short.usage?.completion_tokens, 3);
+  assert.ok(chunksWhenShortDone < chunks - 100, `the short request finished after ${chunksWhenShortDone} of ${chunks} chunks of the long one`);
+});

@@ -4,7 +4,10 @@
  * constraint and LoRA adapter, generated together (left-padded prefill, then one token per row per step through
  * the KV cache). Unlike the engine's `generateBatch`, it is asynchronous: it yields to the event loop after
  * every step, so streamed tokens reach clients as they are made, new requests are accepted meanwhile, and a
- * client that disconnects stops its row. It reuses the engine's sampler, text stream and JSON constraint.
+ * client that disconnects stops its row. Several batches may be decoding at once (the scheduler starts a new
+ * one for requests that arrive while others run): they take turns step by step at those yields, each with its
+ * own KV cache, so the per-row adapter assignment is set again right before every forward pass.
+ * It reuses the engine's sampler, text stream and JSON constraint.
  *
  * Shape legend: B rows in the batch, T prompt tokens (longest prompt), V vocabulary.
  */
@@ -37,6 +40,8 @@ export interface DecodeResult {
   promptTokens: number;
   completionTokens: number;
   finishReason: 'stop' | 'length';
+  /** Compute time of this batch (its own forward passes and sampling, not other batches'), per row. */
+  computeMs: number;
 }
 
 interface ActiveRow {
@@ -106,8 +111,14 @@ export async function decodeBatch(
   const steps = Math.max(...active.map((entry) => entry.maxTokens));
   const { numLayers, numKvHeads, headDim, vocabSize: V } = model.config;
   const cache = new KvCache(numLayers, B, T + steps, numKvHeads * headDim);
-  for (const [name, wrapper] of wrappers) wrapper.rowAdapters = active.map((entry) => entry.row.adapter?.get(name) ?? null);
+  const rowAdapters = [...wrappers].map(([name, wrapper]) => [wrapper, active.map((entry) => entry.row.adapter?.get(name) ?? null)] as const);
+  // Forward passes are synchronous, so nothing else can run between this and the pass that follows it.
+  const assignAdapters = () => {
+    for (const [wrapper, updates] of rowAdapters) wrapper.rowAdapters = updates;
+  };
   const padId = tokenizer.eosIds[0] ?? 0;
+  let busyMs = 0;
+  let segmentStart = performance.now();
 
   try {
     // Prefill, left-padded: each row's positions start at 0 after its padding, padding is never attended.
@@ -122,6 +133,7 @@ export async function decodeBatch(
         mask[b * T + t] = 1;
       }
     });
+    assignAdapters();
     let logits = noGrad(() => model.forward(ids, { batch: B, seqLen: T, positions, paddingMask: mask, kvCache: cache, lastTokenOnly: true })).values; // [B, 1, V]
 
     const stepIds = new Int32Array(B);
@@ -154,13 +166,17 @@ export async function decodeBatch(
         stepPositions[b] = entry.row.promptIds.length + entry.generated.length - 1;
       });
       if (active.every((entry) => entry.finish)) break;
-      // Let streamed chunks go out and new requests queue before the next forward pass.
+      // Let streamed chunks go out, new requests queue and other batches step before the next forward pass.
+      busyMs += performance.now() - segmentStart;
       await nextTick();
+      segmentStart = performance.now();
+      assignAdapters();
       logits = noGrad(() => model.forward(stepIds, { batch: B, seqLen: 1, positions: stepPositions, paddingMask: stepMask, kvCache: cache })).values;
     }
   } finally {
     for (const wrapper of wrappers.values()) wrapper.rowAdapters = [];
   }
+  busyMs += performance.now() - segmentStart;
 
   for (const entry of active) {
     const last = entry.stream.finish();
@@ -170,6 +186,7 @@ export async function decodeBatch(
       promptTokens: entry.row.promptIds.length,
       completionTokens: entry.generated.length,
       finishReason: entry.finish ?? 'length',
+      computeMs: busyMs / active.length,
     };
   }
   return results;

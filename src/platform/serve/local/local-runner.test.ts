@@ -98,3 +98,21 @@ test('served answers equal the evaluation path (LocalChatModel with the adapter 
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('batches decoding at the same time (each with its own adapters) give the same answers as one at a time', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sling-adapters-'));
+  try {
+    const tiny = createTinyRandomModel({ seed: 0 });
+    const runner = new LocalRunner('tiny', tiny.model, tiny.tokenizer, tiny.chatTemplate);
+    const paths = writeRandomAdapters(tiny.model, folder, 2, 400);
+    const [a, b] = await Promise.all(paths.map((path, index) => runner.loadAdapter({ name: `a${index}`, path, origin: 'folder' })));
+    const row = (text: string, adapter: typeof a | null, maxTokens: number) => ({ prompt: { kind: 'text' as const, text }, params: { ...greedy, maxTokens }, adapter });
+    const first = [row('one', a, 20), row('two', null, 6)];
+    const second = [row('three', b, 10), row('four', a, 14)];
+    const alone = [...(await runner.generateBatch(first)), ...(await runner.generateBatch(second))];
+    const together = (await Promise.all([runner.generateBatch(first), runner.generateBatch(second)])).flat();
+    assert.deepEqual(together.map((output) => (output as { text: string }).text), alone.map((output) => (output as { text: string }).text));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -47,7 +47,6 @@ export class LocalRunner implements BaseModelRunner {
   }
 
   async generateBatch(rows: GenerationRow[]): Promise<(GenerationOutput | Error)[]> {
-    const started = performance.now();
     const decodeRows = rows.map((row) => {
       const { ids, stop } = this.prompt(row.prompt);
       return {
@@ -58,9 +57,7 @@ export class LocalRunner implements BaseModelRunner {
         signal: row.signal,
       };
     });
-    const results = await decodeBatch(this.model, this.tokenizer, this.wrappers, decodeRows, this.contextLength);
-    const computeMs = (performance.now() - started) / rows.length;
-    return results.map((result) => (result instanceof Error ? result : { ...result, computeMs }));
+    return decodeBatch(this.model, this.tokenizer, this.wrappers, decodeRows, this.contextLength);
   }
 
   async loadAdapter(source: AdapterSource): Promise<LoadedAdapter> {
