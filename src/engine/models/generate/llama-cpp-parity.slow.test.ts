@@ -40,7 +40,7 @@ for (const convention of ['half', 'interleaved'] as const) {
     // Wider weights than the 0.02 default so the next-token distribution is far from uniform (no near-ties).
     const random = new Random(7);
     for (const [name, parameter] of model.namedParameters()) {
-      if (parameter.ndim === 2) random.fillNormal(parameter.data as Float32Array, 0, name.includes('embed') || name.includes('lm_head') ? 1 : 0.06);
+      if (parameter.ndim === 2) random.fillNormal(parameter.data as Float32Array, 0, name.includes('embed') || name.includes('lm_head') ? 0.25 : 0.06);
       else random.fillNormal(parameter.data as Float32Array, 1, 0.1);
     }
     const count = model.namedParameters().reduce((total, [, parameter]) => total + parameter.size, 0);
