@@ -136,15 +136,20 @@ struct Bf16Traits {
     if (cs == 1 && rows == MR) {
       // Row-major A (the usual activations): convert 32 floats at a time with the hardware round-to-nearest-
       // even (vcvtne2ps2bf16; it treats subnormal inputs as zero), then scatter the 16 k-pairs.
+      // The 16 pairs of each of the 14 rows are then transposed in registers (as 32-bit lanes).
       vectorPairs = (kc / 32) * 16;
-      alignas(64) unsigned int converted[16];
-      for (long r = 0; r < MR; r++) {
-        const float *row = a + r * rs;
-        for (long q = 0; q < vectorPairs; q += 16) {
-          const __m512bh packed = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 2 * q + 16), _mm512_loadu_ps(row + 2 * q));
-          _mm512_store_si512((void *)converted, (__m512i)packed);
-          for (int i = 0; i < 16; i++) out[(q + i) * MR + r] = converted[i];
+      for (long q = 0; q < vectorPairs; q += 16) {
+        __m512 rows[16];
+        for (int r = 0; r < 16; r++) {
+          if (r >= MR) {
+            rows[r] = _mm512_setzero_ps();
+            continue;
+          }
+          const float *row = a + r * rs + 2 * q;
+          rows[r] = _mm512_castsi512_ps((__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row)));
         }
+        transpose16(rows);
+        for (int i = 0; i < 16; i++) _mm512_mask_storeu_ps((float *)(out + (q + i) * MR), (__mmask16)((1u << MR) - 1), rows[i]);
       }
     }
     for (long r = 0; r < MR; r++) {
