@@ -53,14 +53,16 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     const direction = Float64Array.from(gradient);
     const alphas = new Array<number>(steps.length);
     for (let k = steps.length - 1; k >= 0; k--) {
-      alphas[k] = rhos[k] * dot(steps[k], direction);
-      for (let i = 0; i < direction.length; i++) direction[i] -= alphas[k] * changes[k][i];
+      const alpha = (alphas[k] = rhos[k] * dot(steps[k], direction));
+      const change = changes[k];
+      for (let i = 0; i < direction.length; i++) direction[i] -= alpha * change[i];
     }
     const scale = steps.length > 0 ? dot(steps.at(-1)!, changes.at(-1)!) / dot(changes.at(-1)!, changes.at(-1)!) : 1 / Math.max(1, maxAbs(gradient));
     for (let i = 0; i < direction.length; i++) direction[i] *= scale;
     for (let k = 0; k < steps.length; k++) {
-      const beta = rhos[k] * dot(changes[k], direction);
-      for (let i = 0; i < direction.length; i++) direction[i] += steps[k][i] * (alphas[k] - beta);
+      const weight = alphas[k] - rhos[k] * dot(changes[k], direction);
+      const step = steps[k];
+      for (let i = 0; i < direction.length; i++) direction[i] += step[i] * weight;
     }
     for (let i = 0; i < direction.length; i++) direction[i] = -direction[i];
     let slope = dot(gradient, direction);

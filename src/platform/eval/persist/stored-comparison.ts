@@ -27,14 +27,17 @@ export async function lossCurvesFor(store: Store, modelNames: readonly string[])
   return curves;
 }
 
-export async function loadComparison(store: Store, evaluationIds: readonly number[], title?: string): Promise<Comparison> {
+export async function loadComparison(store: Store, evaluationIds: readonly number[], title?: string): Promise<Comparison & { modelNames: Record<string, string>[] }> {
   if (evaluationIds.length === 0) throw new SlingError('compare_nothing', 'name at least one evaluation to compare', { hint: 'e.g. `sling compare 3 4`' });
   const models: ComparedModel[] = [];
   let task: Comparison['task'] | undefined;
   let dataset: string | undefined;
   let winRate: Comparison['winRate'];
   const seen = new Set<string>();
+  const modelNames: Record<string, string>[] = [];
   for (const id of evaluationIds) {
+    const names: Record<string, string> = {};
+    modelNames.push(names);
     const evaluation = await store.evaluations.require(id);
     if (evaluation.status !== 'succeeded' || !evaluation.summary || !Array.isArray(evaluation.summary.models)) {
       throw new SlingError('evaluation_not_finished', `evaluation ${id} is ${evaluation.status}, not finished`, { hint: 'compare only evaluations that succeeded (`sling eval` prints their ids)' });
@@ -48,6 +51,7 @@ export async function loadComparison(store: Store, evaluationIds: readonly numbe
     for (const model of revive(summary.models)) {
       const name = seen.has(model.model) ? `${model.model} (eval ${id})` : model.model;
       seen.add(model.model);
+      names[model.model] = name;
       models.push({ ...model, model: name, evaluation: `eval ${id}` });
     }
     if (!winRate && summary.headToHead) winRate = { ...revive(summary.headToHead.matrix), judge: summary.headToHead.judge };
@@ -60,5 +64,6 @@ export async function loadComparison(store: Store, evaluationIds: readonly numbe
     winRate,
     lossCurves: await lossCurvesFor(store, models.map((model) => model.model)),
     createdAt: new Date().toISOString(),
+    modelNames,
   };
 }

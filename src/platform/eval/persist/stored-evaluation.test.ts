@@ -16,6 +16,7 @@ import { loadDatasetRows } from './stored-rows.ts';
 import { resolveModelSpec, type ResolveContext } from './model-specs.ts';
 import { runStoredEvaluation } from './stored-evaluation.ts';
 import { loadComparison } from './stored-comparison.ts';
+import { judgeAcrossEvaluations } from './cross-judge.ts';
 
 const fpb = sharedDataPath('financial_phrasebank', 'sentences_allagree.jsonl');
 const skip = fpb ? false : 'shared data folder ../shared/data absent';
@@ -74,6 +75,25 @@ test('stores outputs, per-row scores and the summary; comparison reads them back
   assert.deepEqual(comparison.models[0].metrics.accuracy, result.summaries[0].metrics.accuracy);
   assert.equal(comparison.winRate!.models.length, 4);
   assert.equal(comparison.winRate!.rates[0][2], 0.5, 'identical answers: all ties');
+});
+
+test('two evaluations compared together, judged head-to-head across them', { skip }, async () => {
+  const context: ResolveContext = { store, trainRows: async () => (await loadDatasetRows(store, 'fpb', 'train')).rows };
+  const data = await loadDatasetRows(store, 'fpb', 'test', 40);
+  const first = await runStoredEvaluation(store, data, [await resolveModelSpec('baseline:tfidf', context)]);
+  const second = await runStoredEvaluation(store, await loadDatasetRows(store, 'fpb', 'test', 30), [
+    await resolveModelSpec('baseline:majority', context),
+    await resolveModelSpec('baseline:tfidf', context),
+  ]);
+  const comparison = await loadComparison(store, [first.evaluationId, second.evaluationId]);
+  assert.deepEqual(comparison.models.map((model) => model.model), ['baseline:tfidf', 'baseline:majority', `baseline:tfidf (eval ${second.evaluationId})`]);
+  assert.equal(comparison.winRate, undefined);
+  const judged = await judgeAcrossEvaluations(store, [first.evaluationId, second.evaluationId], comparison.modelNames, referenceOverlapJudge(), { seed: 2 });
+  assert.equal(judged.rows, 30, 'only rows every model answered');
+  assert.deepEqual(judged.models, ['baseline:tfidf', 'baseline:majority', `baseline:tfidf (eval ${second.evaluationId})`]);
+  assert.equal(judged.rates[0][2], 0.5, 'the same model evaluated twice ties with itself');
+  assert.equal(judged.counts[0][1], 30);
+  assert.ok(judged.rates[0][1] > 0.5);
 });
 
 test('unknown models, bad specs and unfinished evaluations are clear errors', { skip }, async () => {
