@@ -36,3 +36,29 @@ test('responseFormat json_schema gives valid JSON from a random model', async ()
     assert.deepEqual(schemaProblems(JSON.parse(result.text), schema), [], result.text);
   }
 });
+
+test('a LoRA adapter folder (PEFT) is applied: kind "adapter", and the answer changes', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writePeftAdapter } = await import('../../engine/train/adapter/peft-adapter.ts');
+  const base = await loadLocalModel('tiny-random', { seed: 2 });
+  const folder = mkdtempSync(join(tmpdir(), 'sling-adapter-'));
+  try {
+    let state = 9;
+    const noise = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.5;
+    const layers = new Map(base.model.linearModules().filter(([name]) => /q_proj|v_proj/.test(name)).map(([name, module]) => {
+      const [outFeatures, inFeatures] = module.namedParameters()[0][1].shape;
+      return [name, { a: Float32Array.from({ length: 4 * inFeatures }, noise), b: Float32Array.from({ length: outFeatures * 4 }, noise), inFeatures, outFeatures }];
+    }));
+    writePeftAdapter(folder, { config: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'], useRslora: false, baseModel: 'tiny-random' }, layers, ropeConvention: 'half' }, base.model.config);
+    const adapted = new LocalChatModel(await loadLocalModel('tiny-random', { seed: 2, adapterPath: folder }));
+    const plain = new LocalChatModel(base);
+    const request = { messages: [{ role: 'user' as const, content: 'Hello there' }], maxTokens: 24 };
+    assert.equal(adapted.kind, 'adapter');
+    assert.match(adapted.name, /^tiny-random\+sling-adapter-/);
+    assert.notEqual((await adapted.complete(request)).text, (await plain.complete(request)).text);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
