@@ -21,6 +21,7 @@ interface EvalOptions {
   dataset: string;
   models: string;
   limit?: string;
+  sample?: string;
   concurrency: string;
   maxTokens?: string;
   judge?: string;
@@ -57,6 +58,7 @@ export function register(program: Command): void {
     .requiredOption('--dataset <name[@version]>', 'dataset to evaluate on (its test split)')
     .requiredOption('--models <list>', 'comma-separated: workspace model names, openai:MODEL@URL, baseline:tfidf|majority|gazetteer')
     .option('--limit <n>', 'only the first n test rows')
+    .option('--sample <n>', 'n test rows drawn at random (seeded by --seed)')
     .option('--concurrency <n>', 'requests in flight per model', '2')
     .option('--max-tokens <n>', 'answer length limit')
     .option('--judge <model>', 'judge model (same forms as --models) for --head-to-head and --criterion')
@@ -79,7 +81,11 @@ export function register(program: Command): void {
       const graders = await Promise.all(options.grader.map(loadGrader));
       await withWorkspace(async (workspace) => {
         const store = workspace.store;
-        const data = await loadDatasetRows(store, options.dataset, 'test', positiveInteger(options.limit, '--limit'));
+        const data = await loadDatasetRows(store, options.dataset, 'test', {
+          limit: positiveInteger(options.limit, '--limit'),
+          sample: positiveInteger(options.sample, '--sample'),
+          seed: positiveInteger(options.seed, '--seed'),
+        });
         let trainRows: Promise<EvalRow[]> | undefined;
         const context: ResolveContext = {
           store,

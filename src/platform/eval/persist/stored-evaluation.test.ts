@@ -96,6 +96,17 @@ test('two evaluations compared together, judged head-to-head across them', { ski
   assert.ok(judged.rates[0][1] > 0.5);
 });
 
+test('a seeded sample of test rows keeps file order and is reproducible', { skip }, async () => {
+  const all = await loadDatasetRows(store, 'fpb', 'test');
+  const sample = await loadDatasetRows(store, 'fpb', 'test', { sample: 50, seed: 4 });
+  assert.equal(sample.rows.length, 50);
+  assert.deepEqual(sample.rowIds, (await loadDatasetRows(store, 'fpb', 'test', { sample: 50, seed: 4 })).rowIds);
+  assert.notDeepEqual(sample.rowIds, (await loadDatasetRows(store, 'fpb', 'test', { sample: 50, seed: 5 })).rowIds);
+  const positions = sample.rowIds.map((id) => all.rowIds.indexOf(id));
+  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+  assert.ok(new Set(sample.rows.map((row) => row.label)).size === 3, 'a random sample reaches all labels');
+});
+
 test('unknown models, bad specs and unfinished evaluations are clear errors', { skip }, async () => {
   const context: ResolveContext = { store, trainRows: async () => [] };
   await assert.rejects(resolveModelSpec('nope', context), { code: 'model_not_found' });
