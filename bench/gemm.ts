@@ -1,6 +1,6 @@
 /**
  * GEMM throughput of every backend against PyTorch on the same machine, in the same run.
- * `npm run bench -- gemm [--quick]`: GFLOP/s (best of several runs, as for the peer) for FP32 and bf16 at 512³,
+ * `npm run bench -- gemm [--quick] [--budget SECONDS]`: GFLOP/s (best of several runs, as for the peer) for FP32 and bf16 at 512³,
  * 1024³, 2048³ and the two matmuls of a Llama MLP layer (1024 tokens, 512 -> 1376 and 1376 -> 512, weights
  * stored [out, in] as nn.Linear does, so transB). Then a sweep of small square sizes with one thread vs all
  * threads, which is how the FLOP thresholds below which one thread runs (native/src/addon.cc, wasm.ts) were
@@ -29,6 +29,10 @@ interface Shape {
 }
 
 const quick = process.argv.includes('--quick');
+// Seconds of repeated runs per measurement (best run counts, same for the peer): on a shared machine a longer
+// budget gives both sides the same chance to hit a quiet moment.
+const budgetIndex = process.argv.indexOf('--budget');
+const budget = budgetIndex > 0 ? Number(process.argv[budgetIndex + 1]) : 1;
 const shapes: Shape[] = [
   { name: '512', m: 512, n: 512, k: 512, transB: false },
   { name: '1024', m: 1024, n: 1024, k: 1024, transB: false },
@@ -37,12 +41,12 @@ const shapes: Shape[] = [
   { name: 'llama_down', m: 1024, n: 512, k: 1376, transB: true },
 ];
 
-/** Best time of at least 3 runs (and up to ~0.6 s of runs) after one warm-up, in GFLOP/s. */
-function measure(run: () => void, flops: number, budgetSeconds = 0.6): number {
+/** Best time of at least 3 runs (and up to `budgetSeconds` of runs) after one warm-up, in GFLOP/s. */
+function measure(run: () => void, flops: number, budgetSeconds = budget): number {
   run();
   let best = Infinity;
   const started = performance.now();
-  for (let repeat = 0; repeat < 3 || (performance.now() - started < budgetSeconds * 1000 && repeat < 50); repeat++) {
+  for (let repeat = 0; repeat < 3 || (performance.now() - started < budgetSeconds * 1000 && repeat < 200); repeat++) {
     const t0 = performance.now();
     run();
     best = Math.min(best, performance.now() - t0);
@@ -86,7 +90,7 @@ let peerNote = existsSync('/usr/bin/python3') ? '' : 'peer skipped: /usr/bin/pyt
 function runPeer(shape: Shape): void {
   if (peerNote.startsWith('peer')) return;
   const specs = (['fp32', 'bf16'] as const).map((dtype) => ({ ...shape, name: `torch_${dtype}_${shape.name}`, dtype }));
-  const peer = spawnSync('/usr/bin/python3', [join(here, 'peers/torch_gemm.py'), JSON.stringify(specs)], {
+  const peer = spawnSync('/usr/bin/python3', [join(here, 'peers/torch_gemm.py'), JSON.stringify(specs), String(budget)], {
     encoding: 'utf8',
     env: peerEnvironment,
   });
@@ -109,7 +113,7 @@ for (const shape of shapes) {
   runPeer(shape);
 }
 const small: Shape = { name: '256', m: 256, n: 256, k: 256, transB: false };
-results.reference_fp32_256 = round(measure(gemmRunner(referenceBackend, small, 'fp32'), 2 * 256 ** 3, 0) * 1000) / 1000;
+results.reference_fp32_256 = Number(measure(gemmRunner(referenceBackend, small, 'fp32'), 2 * 256 ** 3, 0).toFixed(3));
 
 console.log(`GEMM GFLOP/s, best of >=3 runs (${native?.description ?? 'no native'}; ${wasm.description}; ${peerNote})`);
 const columns = ['shape', ...backends.flatMap(([name]) => [`${name} fp32`, `${name} bf16`]), 'torch fp32', 'torch bf16'];

@@ -1,6 +1,6 @@
 """Peer for bench/gemm.ts: GEMM GFLOP/s of Debian's PyTorch on this machine (2 threads, best of several runs).
 
-Usage: /usr/bin/python3 bench/peers/torch_gemm.py '<json list of {"name","m","n","k","transB","dtype"}>'
+Usage: /usr/bin/python3 bench/peers/torch_gemm.py '<json list of {"name","m","n","k","transB","dtype"}>' [budget_s]
 Prints one JSON object {"config": ..., "blas": ..., "results": {name: gflops}} on stdout.
 Refuses (exit 3) when the BLAS actually loaded is the reference (netlib) BLAS: Debian's torch reports
 BLAS_INFO=generic and links libblas.so.3, which the alternatives system may point at the slow reference
@@ -28,7 +28,7 @@ def refuse_reference_blas(config):
     return blas
 
 
-def gflops(spec):
+def gflops(spec, budget):
     dtype = torch.bfloat16 if spec["dtype"] == "bf16" else torch.float32
     m, n, k = spec["m"], spec["n"], spec["k"]
     a = torch.randn(m, k).to(dtype)
@@ -39,7 +39,7 @@ def gflops(spec):
     best = float("inf")
     started = time.perf_counter()
     repeats = 0
-    while repeats < 3 or (time.perf_counter() - started < 0.6 and repeats < 50):
+    while repeats < 3 or (time.perf_counter() - started < budget and repeats < 200):
         t0 = time.perf_counter()
         run()
         best = min(best, time.perf_counter() - t0)
@@ -53,7 +53,8 @@ def main():
     config = torch.__config__.show()
     torch.ones(8, 8) @ torch.ones(8, 8)  # load the BLAS before inspecting the process maps
     blas = refuse_reference_blas(config)
-    results = {spec["name"]: gflops(spec) for spec in specs}
+    budget = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    results = {spec["name"]: gflops(spec, budget) for spec in specs}
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas,
                       "mkldnn": torch.backends.mkldnn.is_available(), "results": results}))
 
