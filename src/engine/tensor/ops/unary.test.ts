@@ -22,6 +22,13 @@ test('unary ops backward match finite differences', () => {
     for (let i = 0; i < x.size; i++) if (Math.abs(x.values[i]) < 0.01) x.values[i] = 0.5;
     assertGradients(relu, [x]);
     assertGradients(swiglu, [randomParameter(random, shape), randomParameter(random, shape)]);
+    // only one side trainable
+    for (const frozen of [0, 1]) {
+      const inputs = [randomParameter(random, shape), randomParameter(random, shape)];
+      inputs[frozen].requiresGrad = false;
+      assertGradients(swiglu, inputs);
+      assert.equal(inputs[frozen].grad, null);
+    }
   }
 });
 

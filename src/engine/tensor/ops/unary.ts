@@ -133,15 +133,18 @@ export function swiglu(gate: Tensor, up: Tensor): Tensor {
   }
   return record(new Tensor(out, gate.shape), 'swiglu', [gate, up], () => (grad) => {
     const s = sigmoids!;
-    let gradGate = null;
-    let gradUp = null;
-    if (up.requiresGrad) {
-      gradUp = allocate(gate.floatDtype, n);
-      for (let i = 0; i < n; i++) gradUp[i] = grad[i] * g[i] * s[i];
-    }
-    if (gate.requiresGrad) {
-      gradGate = allocate(gate.floatDtype, n);
-      for (let i = 0; i < n; i++) gradGate[i] = grad[i] * u[i] * s[i] * (1 + g[i] * (1 - s[i]));
+    const gradGate = gate.requiresGrad ? allocate(gate.floatDtype, n) : null;
+    const gradUp = up.requiresGrad ? allocate(gate.floatDtype, n) : null;
+    if (gradGate && gradUp) {
+      for (let i = 0; i < n; i++) {
+        const gs = grad[i] * s[i];
+        gradUp[i] = gs * g[i];
+        gradGate[i] = gs * u[i] * (1 + g[i] * (1 - s[i]));
+      }
+    } else if (gradUp) {
+      for (let i = 0; i < n; i++) gradUp[i] = grad[i] * s[i] * g[i];
+    } else if (gradGate) {
+      for (let i = 0; i < n; i++) gradGate[i] = grad[i] * s[i] * u[i] * (1 + g[i] * (1 - s[i]));
     }
     return [gradGate, gradUp];
   });
