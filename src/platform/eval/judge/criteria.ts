@@ -6,7 +6,7 @@
  */
 import type { ChatMessage, ChatModel } from '../chat-model.ts';
 import { concurrencyLimit } from '../clients/concurrency-limit.ts';
-import { criterionJudgeMessages } from './judge-prompts.ts';
+import { criterionJudgeMessages, judgeResponseFormat, PASS_FAIL_SCHEMA, type JudgeResponseFormat } from './judge-prompts.ts';
 import { parsePassFail } from './parse-verdict.ts';
 
 export interface Criterion {
@@ -26,14 +26,14 @@ export async function judgeCriterion(
   criterion: Criterion,
   prompts: readonly (readonly ChatMessage[])[],
   outputs: readonly string[],
-  options: { concurrency?: number; maxTokens?: number; signal?: AbortSignal } = {},
+  options: { concurrency?: number; maxTokens?: number; responseFormat?: JudgeResponseFormat; signal?: AbortSignal } = {},
 ): Promise<CriterionJudgement[]> {
   const limit = concurrencyLimit(options.concurrency ?? 2);
   return Promise.all(
     outputs.map((output, row) =>
       limit(async () => {
         const result = await judge.complete(
-          { messages: criterionJudgeMessages(criterion.text, prompts[row], output), temperature: 0, maxTokens: options.maxTokens ?? 128, responseFormat: { type: 'json_object' } },
+          { messages: criterionJudgeMessages(criterion.text, prompts[row], output), temperature: 0, maxTokens: options.maxTokens ?? 128, responseFormat: judgeResponseFormat(options.responseFormat ?? 'json_schema', PASS_FAIL_SCHEMA) },
           options.signal,
         );
         const parsed = parsePassFail(result.text);

@@ -9,7 +9,7 @@ import type { ChatMessage, ChatModel } from '../chat-model.ts';
 import { normalizeWhitespace } from '../metrics/exact-match.ts';
 import { seededRandom } from '../random.ts';
 import { concurrencyLimit } from '../clients/concurrency-limit.ts';
-import { pairJudgeMessages } from './judge-prompts.ts';
+import { judgeResponseFormat, pairJudgeMessages, PAIR_VERDICT_SCHEMA, type JudgeResponseFormat } from './judge-prompts.ts';
 import { parsePairVerdict } from './parse-verdict.ts';
 
 export interface CandidateOutputs {
@@ -38,6 +38,8 @@ export interface HeadToHeadOptions {
   /** Reference answers, shown to the judge when given. */
   references?: readonly string[];
   maxTokens?: number;
+  /** How the judge is asked for JSON (default json_schema: constrained decoding where the server supports it). */
+  responseFormat?: JudgeResponseFormat;
   signal?: AbortSignal;
 }
 
@@ -67,7 +69,7 @@ export async function judgeHeadToHead(
         }
         const [first, second] = swapped ? [outputB, outputA] : [outputA, outputB];
         const result = await judge.complete(
-          { messages: pairJudgeMessages(prompts[row], first, second, options.references?.[row]), temperature: 0, maxTokens: options.maxTokens ?? 256, responseFormat: { type: 'json_object' } },
+          { messages: pairJudgeMessages(prompts[row], first, second, options.references?.[row]), temperature: 0, maxTokens: options.maxTokens ?? 256, responseFormat: judgeResponseFormat(options.responseFormat ?? 'json_schema', PAIR_VERDICT_SCHEMA) },
           options.signal,
         );
         const parsed = parsePairVerdict(result.text);

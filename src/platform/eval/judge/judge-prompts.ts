@@ -3,7 +3,7 @@
  * The prompts sent to judge models. Outputs are fenced by explicit begin/end markers so a judge (or a
  * classical reference judge) can tell where each answer starts and stops; the answer format is JSON.
  */
-import type { ChatMessage } from '../chat-model.ts';
+import type { ChatMessage, ChatRequest } from '../chat-model.ts';
 
 export const PAIR_JUDGE_SYSTEM =
   'You are an impartial judge comparing two answers to the same request. Judge correctness first, then helpfulness and ' +
@@ -13,6 +13,28 @@ export const PAIR_JUDGE_SYSTEM =
 export const CRITERION_JUDGE_SYSTEM =
   'You are a strict grader. Decide whether the answer satisfies the criterion. ' +
   'Reply with JSON only: {"verdict": "PASS" | "FAIL", "reason": "<one sentence>"}.';
+
+/** JSON schemas for constrained decoding: even a small local judge then answers in a parseable shape. */
+export const PAIR_VERDICT_SCHEMA = {
+  type: 'object',
+  properties: { winner: { type: 'string', enum: ['A', 'B', 'tie'] }, explanation: { type: 'string' } },
+  required: ['winner', 'explanation'],
+  additionalProperties: false,
+} as const;
+
+export const PASS_FAIL_SCHEMA = {
+  type: 'object',
+  properties: { verdict: { type: 'string', enum: ['PASS', 'FAIL'] }, reason: { type: 'string' } },
+  required: ['verdict', 'reason'],
+  additionalProperties: false,
+} as const;
+
+export type JudgeResponseFormat = 'json_schema' | 'json_object' | 'none';
+
+export function judgeResponseFormat(format: JudgeResponseFormat, schema: object): ChatRequest['responseFormat'] {
+  if (format === 'json_schema') return { type: 'json_schema', schema };
+  return format === 'json_object' ? { type: 'json_object' } : undefined;
+}
 
 export function conversationText(messages: readonly ChatMessage[]): string {
   return messages.map((message) => `${message.role.toUpperCase()}: ${message.content}`).join('\n\n');

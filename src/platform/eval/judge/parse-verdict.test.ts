@@ -13,6 +13,7 @@ test('pair verdicts: JSON, fenced JSON, MT-Bench brackets, labelled and prose an
     ['**Verdict:** B', 'B'],
     ['Both are equally good, so it is a tie.', 'tie'],
     ['Answer B is better because it is correct.', 'B'],
+    ['{"winner":"B","explanation":"B is more compl', 'B'],
     ['Once upon a time there was a cat.', null],
     ['', null],
   ];
@@ -27,4 +28,5 @@ test('pass/fail verdicts: JSON, booleans, and the first decisive word', () => {
   assert.equal(parsePassFail('PASS. It does not fail to mention the profit.').pass, true);
   assert.equal(parsePassFail('The answer FAILS the criterion.').pass, false);
   assert.equal(parsePassFail('passable prose without a verdict').pass, null);
+  assert.equal(parsePassFail('{"verdict":"FAIL","reason":"the answer never men').pass, false);
 });

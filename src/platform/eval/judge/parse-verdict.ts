@@ -33,6 +33,9 @@ export function parsePairVerdict(text: string): { verdict: PairVerdict | null; e
     if (verdict) return { verdict, explanation: json.explanation };
   }
   const explanation = text.trim();
+  // JSON cut off by the token limit still names its verdict first.
+  const truncated = /"(?:winner|verdict)"\s*:\s*"([^"]+)"/i.exec(text);
+  if (truncated && pairFromWord(truncated[1])) return { verdict: pairFromWord(truncated[1]), explanation };
   const bracket = /\[\[\s*(A|B|C|tie)\s*\]\]/i.exec(text);
   if (bracket) return { verdict: pairFromWord(bracket[1]), explanation };
   const labelled = /\b(?:winner|verdict|better(?: output)?|final answer|choice)\s*(?:is)?\s*[:=-]?\s*\**\s*(?:output|answer|response)?\s*\(?(A|B|tie|draw)\b/i.exec(text);
@@ -55,6 +58,8 @@ export function parsePassFail(text: string): { pass: boolean | null; reason: str
     const record = parsed.value as { pass: boolean; reason?: unknown };
     return { pass: record.pass, reason: typeof record.reason === 'string' ? record.reason : '' };
   }
+  const truncated = /"(?:verdict|result)"\s*:\s*"(pass|fail)/i.exec(text);
+  if (truncated) return { pass: truncated[1].toLowerCase() === 'pass', reason: text.trim() };
   // First decisive word wins: "PASS. It does not fail to..." is a pass.
   const match = /\b(PASS(?:ED|ES)?|FAIL(?:ED|S)?)\b/i.exec(text);
   if (match) return { pass: match[1].toUpperCase().startsWith('PASS'), reason: text.trim() };

@@ -52,6 +52,7 @@ export async function startOpenAiTestServer(models: ChatModel[]): Promise<OpenAi
         messages: ChatRequest['messages'];
         max_tokens?: number;
         temperature?: number;
+        response_format?: { type: 'json_object' } | { type: 'json_schema'; json_schema: { schema: object } } | { type: 'text' };
       };
       const failure = failures.shift();
       if (failure) {
@@ -60,7 +61,13 @@ export async function startOpenAiTestServer(models: ChatModel[]): Promise<OpenAi
       }
       const model = models.find((candidate) => candidate.name === body.model);
       if (!model) return send(response, 404, { error: { message: `model ${body.model} not found`, type: 'invalid_request_error' } });
-      const chatRequest: ChatRequest = { messages: body.messages, maxTokens: body.max_tokens, temperature: body.temperature };
+      const format = body.response_format;
+      const chatRequest: ChatRequest = {
+        messages: body.messages,
+        maxTokens: body.max_tokens,
+        temperature: body.temperature,
+        responseFormat: format?.type === 'json_schema' ? { type: 'json_schema', schema: format.json_schema.schema } : format?.type === 'json_object' ? { type: 'json_object' } : undefined,
+      };
       const result = await model.complete(chatRequest);
       answered.push(chatRequest);
       send(response, 200, {
