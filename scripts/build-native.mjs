@@ -3,7 +3,7 @@
 // line saying why and exits 0, and the engine falls back to the wasm backend at run time (select.ts).
 // `--strict` (npm run build:native) exits non-zero on failure instead, for developers who want the error.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +20,10 @@ function findNodeGyp() {
   return candidates.find((candidate) => existsSync(candidate));
 }
 
+// The reason is kept in native/build/not-built.txt so the engine's start-up line can repeat it.
 function giveUp(reason) {
+  mkdirSync(join(nativeDir, 'build'), { recursive: true });
+  writeFileSync(join(nativeDir, 'build', 'not-built.txt'), `${reason}\n`);
   console.warn(`sling: native addon not built (${reason}); the engine will use the wasm backend`);
   process.exit(strict ? 1 : 0);
 }

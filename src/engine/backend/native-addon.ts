@@ -4,7 +4,7 @@
  * throws: a missing build (no compiler at install time) or a load failure becomes a one-line reason that the
  * selector reports once before falling back to wasm.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,9 @@ export function loadNativeAddon(path = addonPath): NativeLoad {
   if (path === addonPath && loaded) return loaded;
   let result: NativeLoad;
   if (!existsSync(path)) {
-    result = { reason: 'native addon not built (run `npm run build:native` to see why)' };
+    const noteFile = join(dirname(path), '../not-built.txt');
+    const why = existsSync(noteFile) ? readFileSync(noteFile, 'utf8').trim() : 'run `npm run build:native` to see why';
+    result = { reason: `native addon not built (${why})` };
   } else {
     try {
       result = { addon: createRequire(import.meta.url)(path) as NativeAddon };
