@@ -1,7 +1,10 @@
 /**
  * @module platform/serve/batch-scheduler
- * Groups concurrent requests for one base model into batches. Requests that arrive together (within a short
- * gather window) share one `generateBatch` call, whatever adapters they use. A request that arrives while
+ * Groups concurrent requests for one base model into batches. Requests that arrive together share one
+ * `generateBatch` call, whatever adapters they use: the gather window starts short and is extended while more
+ * requests keep arriving (clients answered by one batch come back as a burst), up to a limit. While batches
+ * are running, new requests are held a little (until a running batch ends, or `holdMs`) so they can start
+ * together with the requests that batch's clients send next, instead of as many small batches. A request that arrives while
  * batches are running does not wait for them to finish: it starts a new batch at once if the runner has room
  * for more rows in flight, and the running batches interleave step by step (continuous batching at batch
  * granularity), so one long generation never blocks short ones. Batch sizes are recorded for /metrics.
@@ -10,6 +13,7 @@ import type { BaseModelRunner, GenerationOutput, GenerationRow } from './serving
 
 interface Pending {
   row: GenerationRow;
+  queuedAt: number;
   resolve(output: GenerationOutput): void;
   reject(error: Error): void;
 }
@@ -25,20 +29,27 @@ export interface BatchStats {
 export class BatchScheduler {
   private readonly queue: Pending[] = [];
   private gathering = false;
+  /** Called when a batch ends (wakes a held queue). */
+  private batchEnded: (() => void)[] = [];
   /** Rows in batches that are generating now. */
   private inFlight = 0;
   readonly stats: BatchStats = { batches: 0, rows: 0, largestBatch: 0, mixedAdapterBatches: 0 };
 
   constructor(
     private readonly runner: BaseModelRunner,
+    /** Quiet time that closes the gather window. */
     private readonly gatherMs = 2,
-    /** Most rows generating at once, over all running batches (default: twice the runner's batch size). */
-    private readonly maxRowsInFlight = 2 * Math.max(1, runner.maxBatchSize),
+    /** Longest a gather window may be extended by a continuing burst. */
+    private readonly maxGatherMs = 15,
+    /** Longest a request waits for running batches to end before it starts a batch beside them. */
+    private readonly holdMs = 100,
+    /** Most rows generating at once, over all running batches (default: four times the runner's batch size). */
+    private readonly maxRowsInFlight = 4 * Math.max(1, runner.maxBatchSize),
   ) {}
 
   submit(row: GenerationRow): Promise<GenerationOutput> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+      this.queue.push({ row, queuedAt: performance.now(), resolve, reject });
       void this.schedule();
     });
   }
@@ -51,11 +62,30 @@ export class BatchScheduler {
     return this.inFlight;
   }
 
-  /** After a short gather window, starts batches for queued rows while there is room. */
+  /** After the gather window, starts batches for queued rows while there is room. */
   private async schedule(): Promise<void> {
     if (this.gathering) return;
     this.gathering = true;
-    await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
+    const opened = performance.now();
+    let seen = -1;
+    // Close the window once no request arrived for gatherMs, a batch is full, or maxGatherMs passed.
+    while (this.queue.length !== seen && this.queue.length < this.runner.maxBatchSize && performance.now() - opened < this.maxGatherMs) {
+      seen = this.queue.length;
+      await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
+    }
+    for (;;) {
+      const waited = this.queue.length ? performance.now() - this.queue[0].queuedAt : Infinity;
+      if (this.inFlight === 0 || this.queue.length >= this.runner.maxBatchSize || waited >= this.holdMs) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.holdMs - waited);
+        this.batchEnded.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      // A batch just ended: its clients' next requests arrive as a burst; let them join.
+      if (this.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
+    }
     this.gathering = false;
     while (this.queue.length > 0 && this.inFlight < this.maxRowsInFlight) {
       const room = Math.min(Math.max(1, this.runner.maxBatchSize), this.maxRowsInFlight - this.inFlight);
@@ -78,6 +108,7 @@ export class BatchScheduler {
       for (const pending of batch) pending.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.inFlight -= batch.length;
+      for (const wake of this.batchEnded.splice(0)) wake();
       if (this.queue.length > 0) void this.schedule();
     }
   }
