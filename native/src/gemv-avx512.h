@@ -9,8 +9,8 @@
 namespace sling {
 namespace {
 
-// Rows up to this count use the unpacked path.
-const long GEMV_MAX_ROWS = 3;
+// Up to this many rows (decode of a few sequences) use the unpacked path, four rows per pass over B.
+const long GEMV_MAX_ROWS = 8;
 
 inline __m512 load16(const float *at) { return _mm512_loadu_ps(at); }
 inline __m512 load16(const unsigned short *at) {
@@ -25,14 +25,19 @@ inline float to_float(unsigned short bits) { return bf16_bits_to_f32(bits); }
 
 inline float merge(float sum, float old, float beta) { return beta == 0.0f ? sum : sum + beta * old; }
 
-// One row i of C, columns [j0, j1). op(A) row i must be contiguous (aColStride == 1, true whenever m == 1).
-template <class BInput>
-void gemv_row(const GemmProblem<BInput> &p, long i, long j0, long j1) {
-  const float *a = p.a + i * p.aRowStride;
-  float *c = p.c + i * p.ldc;
+// Rows [i, i + R) of C, columns [j0, j1), B read once for all R rows. op(A) rows must be contiguous
+// (aColStride == 1, true whenever m == 1 or A is not transposed).
+template <int R, class BInput>
+void gemv_rows(const GemmProblem<BInput> &p, long i, long j0, long j1) {
+  const float *a[R];
+  float *c[R];
+  for (int r = 0; r < R; r++) {
+    a[r] = p.a + (i + r) * p.aRowStride;
+    c[r] = p.c + (i + r) * p.ldc;
+  }
   const long k = p.k;
   if (p.bColStride == 1) {
-    // Row-major B: C[j..j+64) += a[l] * B[l, j..j+64) for every l.
+    // Row-major B: C[r, j..j+64) += a[r][l] * B[l, j..j+64) for every l.
     for (long j = j0; j < j1; j += 64) {
       const long width = min_long(64, j1 - j);
       __mmask16 masks[4];
@@ -40,37 +45,45 @@ void gemv_row(const GemmProblem<BInput> &p, long i, long j0, long j1) {
         const long left = width - 16 * v;
         masks[v] = left >= 16 ? (__mmask16)0xffff : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
       }
-      __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+      __m512 acc[R][4];
+      for (int r = 0; r < R; r++)
+        for (int v = 0; v < 4; v++) acc[r][v] = _mm512_setzero_ps();
       for (long l = 0; l < k; l++) {
-        const __m512 scale = _mm512_set1_ps(a[l * p.aColStride]);
         const BInput *row = p.b + l * p.bRowStride + j;
-        for (int v = 0; v < 4; v++)
-          if (masks[v]) acc[v] = _mm512_fmadd_ps(scale, load16_masked(row + 16 * v, masks[v]), acc[v]);
+        __m512 b[4];
+        for (int v = 0; v < 4; v++) b[v] = masks[v] ? load16_masked(row + 16 * v, masks[v]) : _mm512_setzero_ps();
+        for (int r = 0; r < R; r++) {
+          const __m512 scale = _mm512_set1_ps(a[r][l]);
+          for (int v = 0; v < 4; v++) acc[r][v] = _mm512_fmadd_ps(scale, b[v], acc[r][v]);
+        }
       }
-      for (int v = 0; v < 4; v++) {
-        if (!masks[v]) continue;
-        float *out = c + j + 16 * v;
-        __m512 value = acc[v];
-        if (p.beta != 0.0f) value = _mm512_fmadd_ps(_mm512_set1_ps(p.beta), _mm512_maskz_loadu_ps(masks[v], out), value);
-        _mm512_mask_storeu_ps(out, masks[v], value);
+      for (int r = 0; r < R; r++) {
+        for (int v = 0; v < 4; v++) {
+          if (!masks[v]) continue;
+          float *out = c[r] + j + 16 * v;
+          __m512 value = acc[r][v];
+          if (p.beta != 0.0f) value = _mm512_fmadd_ps(_mm512_set1_ps(p.beta), _mm512_maskz_loadu_ps(masks[v], out), value);
+          _mm512_mask_storeu_ps(out, masks[v], value);
+        }
       }
     }
     return;
   }
-  // Transposed B: C[j] = dot(op(A) row i, column j of op(B)), and column j is contiguous (bRowStride == 1).
+  // Transposed B: C[r, j] = dot(op(A) row r, column j of op(B)), and column j is contiguous (bRowStride == 1).
   const long vectorEnd = k / 16 * 16;
   for (long j = j0; j < j1; j++) {
     const BInput *column = p.b + j * p.bColStride;
-    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-    long l = 0;
-    for (; l + 32 <= vectorEnd; l += 32) {
-      acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + l), load16(column + l), acc0);
-      acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + l + 16), load16(column + l + 16), acc1);
+    __m512 acc[R];
+    for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
+    for (long l = 0; l < vectorEnd; l += 16) {
+      const __m512 b = load16(column + l);
+      for (int r = 0; r < R; r++) acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(a[r] + l), b, acc[r]);
     }
-    for (; l < vectorEnd; l += 16) acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + l), load16(column + l), acc0);
-    float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-    for (; l < k; l++) sum += a[l] * to_float(column[l]);
-    c[j] = merge(sum, c[j], p.beta);
+    for (int r = 0; r < R; r++) {
+      float sum = _mm512_reduce_add_ps(acc[r]);
+      for (long l = vectorEnd; l < k; l++) sum += a[r][l] * to_float(column[l]);
+      c[r][j] = merge(sum, c[r][j], p.beta);
+    }
   }
 }
 
@@ -79,7 +92,13 @@ template <class BInput>
 bool try_gemv(const GemmProblem<BInput> &p, long i0, long i1, long j0, long j1) {
   if (p.m > GEMV_MAX_ROWS || p.k == 0 || p.aColStride != 1) return false;
   if (p.bColStride != 1 && p.bRowStride != 1) return false;
-  for (long i = i0; i < i1; i++) gemv_row(p, i, j0, j1);
+  long i = i0;
+  for (; i + 4 <= i1; i += 4) gemv_rows<4>(p, i, j0, j1);
+  switch (i1 - i) {
+    case 3: gemv_rows<3>(p, i, j0, j1); break;
+    case 2: gemv_rows<2>(p, i, j0, j1); break;
+    case 1: gemv_rows<1>(p, i, j0, j1); break;
+  }
   return true;
 }
 
