@@ -24,6 +24,7 @@
 #pragma GCC target("amx-tile,amx-bf16,avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")
 #include <immintrin.h>
 #endif
+#include "gemv-avx512.h"
 
 namespace sling {
 namespace {
@@ -130,6 +131,8 @@ struct AmxTraits {
 }  // namespace
 
 void gemm_bf16_amx(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
+  // A few rows (decode) would fill 32-row tiles with padding: the unpacked AVX-512 path is faster there.
+  if (try_gemv(p, i0, i1, j0, j1)) return;
   load_tile_config();
   gemm_range<AmxTraits>(p, i0, i1, j0, j1, (unsigned short *)wsA, (unsigned short *)wsB);
   _tile_release();
