@@ -5,6 +5,7 @@ import { seededRandom, type Random } from '../generate/seeded-random.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { schemaProblems } from './json-check.ts';
 import { jsonConstraint, type ResponseFormat } from './json-constraint.ts';
+import { advanceBytes, completionOf, isAccepting } from './json-automaton.ts';
 import { randomSchema } from './random-schema.ts';
 
 /** Byte tokens plus some multi-byte pieces, like a real BPE vocabulary with byte fallback. */
@@ -20,13 +21,22 @@ class PiecesTokenizer extends ByteTokenizer {
 }
 
 /** Samples uniformly among allowed tokens (with a bias to EOS) — a worst case for termination. */
-function generate(format: ResponseFormat, tokenizer: Tokenizer, random: Random, maxTokens: number): string {
+function generate(format: ResponseFormat, tokenizer: Tokenizer, random: Random, maxTokens: number, bruteForce = false): string {
   const constraint = jsonConstraint(format, tokenizer);
   let state = constraint.start();
   const bytes: number[] = [];
   for (let step = 0; step < maxTokens; step++) {
     if (constraint.isDone(state)) break;
     const mask = constraint.allowedTokens(state, maxTokens - step);
+    if (bruteForce) {
+      // The memoised mask (clamped state keys, cached ending deltas) equals advancing every token from this exact state.
+      for (let id = 0; id < tokenizer.vocabSize; id++) {
+        const eos = tokenizer.eosIds.includes(id);
+        const next = eos || tokenizer.isSpecial(id) ? null : advanceBytes(state, tokenizer.tokenBytes(id));
+        const expected = eos ? isAccepting(state) : next !== null && completionOf(next).length + 1 <= maxTokens - step - 1;
+        assert.equal(mask[id] === 1, expected, `token ${id} at step ${step} after ${JSON.stringify(new TextDecoder().decode(Uint8Array.from(bytes)))} (${JSON.stringify(format)}), ending ${JSON.stringify(completionOf(state))} → ${next ? JSON.stringify(completionOf(next)) : "rejected"}`);
+      }
+    }
     const allowed = [...mask.keys()].filter((id) => mask[id]);
     assert.ok(allowed.length > 0, `no token allowed at step ${step} after ${JSON.stringify(new TextDecoder().decode(Uint8Array.from(bytes)))}`);
     const eos = tokenizer.eosIds.find((id) => mask[id]);
@@ -51,6 +61,16 @@ for (const [label, tokenizer] of [['bytes', new ByteTokenizer()], ['pieces', new
     }
   });
 }
+
+test('memoised masks equal a brute-force check of every token from the exact state', () => {
+  const random = seededRandom(77);
+  const tokenizer = new PiecesTokenizer();
+  for (let index = 0; index < 80; index++) {
+    const schema = randomSchema(random, 2);
+    generate({ type: 'json_schema', schema }, tokenizer, random, 20 + Math.floor(random() * 80), true);
+  }
+  for (let index = 0; index < 20; index++) generate({ type: 'json_object' }, tokenizer, random, 5 + index * 4, true);
+});
 
 test('json_object mode gives an object; the token budget forces a close', () => {
   const tokenizer = new PiecesTokenizer();

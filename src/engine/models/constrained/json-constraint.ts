@@ -1,9 +1,9 @@
 /**
  * @module engine/models/constrained/json-constraint
  * Restricts generation to JSON that matches a schema. Per step it gives the mask of tokens the automaton
- * accepts (memoised per automaton state, so a schema's masks are computed once per tokenizer), and it keeps a
- * token budget: when the tokens left approach the length of the shortest valid ending, only tokens that leave
- * a state still closable within the budget are allowed. With byte tokens in the vocabulary (byte fallback or
+ * accepts (memoised per automaton state, so a schema's trie walks happen once per tokenizer), and it keeps a
+ * token budget: only tokens after which the shortest valid ending still fits in the tokens left are allowed,
+ * so the output closes in time however the sampler picks. With byte tokens in the vocabulary (byte fallback or
  * byte-level BPE) the output therefore always parses and validates, whatever the sampler picks.
  */
 import { SlingError } from '../../../core/errors.ts';
@@ -15,22 +15,26 @@ import { vocabularyTrie, type TrieNode, type VocabularyTrie } from './vocabulary
 
 export type ResponseFormat = { type: 'json_object' } | { type: 'json_schema'; schema: object };
 
+/** Per automaton state (memoised by key): the tokens the grammar accepts and how each changes the ending. */
+interface StateTokens {
+  ids: Int32Array;
+  /** completion length after the token minus completion length before it. */
+  deltas: Int16Array;
+}
+
 export class JsonConstraint {
   private readonly trie: VocabularyTrie;
-  private readonly masks = new Map<string, Uint8Array>();
-  /** How much one byte can lengthen the shortest ending (opening the largest value plus its key). */
-  private readonly byteJump: number;
+  private readonly states = new Map<string, StateTokens>();
 
   constructor(readonly root: GrammarNode, private readonly tokenizer: Tokenizer) {
     this.trie = vocabularyTrie(tokenizer);
-    this.byteJump = largestMinimal(root) + 4;
   }
 
   start(): AutomatonState {
     return initialState(this.root);
   }
 
-  /** Fewest tokens a complete output needs (shortest value plus EOS). */
+  /** Fewest tokens a complete output needs (shortest value, one byte per token, plus EOS). */
   minimumTokens(): number {
     return minimalValue(this.root).length + 1;
   }
@@ -57,55 +61,51 @@ export class JsonConstraint {
     return next;
   }
 
-  /** Allowed next tokens (1 = allowed) given the state and how many tokens may still be generated. */
+  /**
+   * Allowed next tokens (1 = allowed) given the state and how many tokens may still be generated: those the
+   * grammar accepts after which the shortest ending (one byte token per byte) plus EOS still fits.
+   */
   allowedTokens(state: AutomatonState, tokensLeft: number): Uint8Array {
-    const ending = completionOf(state).length;
-    const tight = tokensLeft <= ending + 1 + this.trie.maxTokenBytes * this.byteJump;
-    const mask = tight ? this.budgetMask(state, tokensLeft) : this.grammarMask(state);
+    const mask = new Uint8Array(this.tokenizer.vocabSize);
+    const { ids, deltas } = this.tokensFor(state);
+    // After this token: ending + delta bytes, then EOS, within tokensLeft − 1.
+    const budget = tokensLeft - 2 - completionOf(state).length;
+    for (let index = 0; index < ids.length; index++) if (deltas[index] <= budget) mask[ids[index]] = 1;
     if (isAccepting(state)) for (const id of this.tokenizer.eosIds) mask[id] = 1;
     return mask;
   }
 
-  /** All tokens the grammar accepts, memoised per state. */
-  private grammarMask(state: AutomatonState): Uint8Array {
+  /**
+   * Walks the vocabulary trie with the automaton once per state key. Counters in the key are clamped to the
+   * longest token, which is enough to decide acceptance and the change of the ending length for every token.
+   */
+  private tokensFor(state: AutomatonState): StateTokens {
     const key = stateKey(state, this.trie.maxTokenBytes + 1);
-    let mask = this.masks.get(key);
-    if (!mask) {
-      mask = new Uint8Array(this.tokenizer.vocabSize);
-      this.walk(this.trie.root, state, mask, () => true);
-      this.masks.set(key, mask);
+    let entry = this.states.get(key);
+    if (!entry) {
+      const ids: number[] = [];
+      const deltas: number[] = [];
+      const before = completionOf(state).length;
+      const walk = (node: TrieNode, current: AutomatonState) => {
+        for (const [byte, child] of node.children) {
+          const next = advance(current, byte);
+          if (!next) continue;
+          if (child.tokens.length > 0) {
+            const delta = Math.min(32767, completionOf(next).length - before);
+            for (const id of child.tokens) {
+              ids.push(id);
+              deltas.push(delta);
+            }
+          }
+          if (child.children.size > 0) walk(child, next);
+        }
+      };
+      walk(this.trie.root, state);
+      entry = { ids: Int32Array.from(ids), deltas: Int16Array.from(deltas) };
+      this.states.set(key, entry);
     }
-    return mask.slice();
+    return entry;
   }
-
-  /** Tokens the grammar accepts after which the shortest ending still fits (ending + EOS ≤ tokens left). */
-  private budgetMask(state: AutomatonState, tokensLeft: number): Uint8Array {
-    const mask = new Uint8Array(this.tokenizer.vocabSize);
-    this.walk(this.trie.root, state, mask, (next) => completionOf(next).length + 1 <= tokensLeft - 1);
-    return mask;
-  }
-
-  private walk(node: TrieNode, state: AutomatonState, mask: Uint8Array, fits: (state: AutomatonState) => boolean): void {
-    for (const [byte, child] of node.children) {
-      const next = advance(state, byte);
-      if (!next) continue;
-      if (child.tokens.length > 0 && fits(next)) for (const id of child.tokens) mask[id] = 1;
-      if (child.children.size > 0) this.walk(child, next, mask, fits);
-    }
-  }
-}
-
-function largestMinimal(node: GrammarNode, seen = new Set<GrammarNode>()): number {
-  if (seen.has(node)) return 0;
-  seen.add(node);
-  const children: GrammarNode[] =
-    node.kind === 'object' ? node.properties.map((property) => property.value)
-    : node.kind === 'freeObject' ? [node.value]
-    : node.kind === 'array' ? [node.items]
-    : node.kind === 'union' ? node.options
-    : [];
-  const keyLength = node.kind === 'object' ? Math.max(0, ...node.properties.map((property) => property.key.length)) : 0;
-  return Math.max(minimalValue(node).length + keyLength, ...children.map((child) => largestMinimal(child, seen)));
 }
 
 const constraintCache = new WeakMap<Tokenizer, Map<string, JsonConstraint>>();

@@ -367,8 +367,10 @@ class NumberFrame implements Frame {
   }
 
   key(clamp: number): string {
-    return `n:${this.integer ? 1 : 0}:${this.phase}:${Math.min(this.digits, clamp)}:${this.digits >= NumberFrame.maxIntegerDigits ? 1 : 0}:${this.digits >= NumberFrame.maxFractionDigits ? 1 : 0}`;
+    const room = (this.phase === 'frac' || this.phase === 'dot' ? NumberFrame.maxFractionDigits : NumberFrame.maxIntegerDigits) - this.digits;
+    return `n:${this.integer ? 1 : 0}:${this.phase}:${Math.min(room, clamp)}`;
   }
+
 }
 
 class LiteralFrame implements Frame {
