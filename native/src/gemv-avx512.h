@@ -23,11 +23,18 @@ inline __m512 load16_masked(const unsigned short *at, __mmask16 mask) {
 inline float to_float(float value) { return value; }
 inline float to_float(unsigned short bits) { return bf16_bits_to_f32(bits); }
 
+// bf16 families round A to bf16 in their tiles; the few-row path does the same (RoundA), so a row's result
+// does not depend on how many rows share the call (decode vs prefill).
+inline __m512 round_to_bf16(__m512 x) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(x)), 16));
+}
+inline float round_to_bf16(float x) { return bf16_bits_to_f32(f32_to_bf16_bits(x)); }
+
 inline float merge(float sum, float old, float beta) { return beta == 0.0f ? sum : sum + beta * old; }
 
 // Rows [i, i + R) of C, columns [j0, j1), B read once for all R rows. op(A) rows must be contiguous
 // (aColStride == 1, true whenever m == 1 or A is not transposed).
-template <int R, class BInput>
+template <int R, bool RoundA, class BInput>
 void gemv_rows(const GemmProblem<BInput> &p, long i, long j0, long j1) {
   const float *a[R];
   float *c[R];
@@ -53,7 +60,7 @@ void gemv_rows(const GemmProblem<BInput> &p, long i, long j0, long j1) {
         __m512 b[4];
         for (int v = 0; v < 4; v++) b[v] = masks[v] ? load16_masked(row + 16 * v, masks[v]) : _mm512_setzero_ps();
         for (int r = 0; r < R; r++) {
-          const __m512 scale = _mm512_set1_ps(a[r][l]);
+          const __m512 scale = _mm512_set1_ps(RoundA ? round_to_bf16(a[r][l]) : a[r][l]);
           for (int v = 0; v < 4; v++) acc[r][v] = _mm512_fmadd_ps(scale, b[v], acc[r][v]);
         }
       }
@@ -77,27 +84,30 @@ void gemv_rows(const GemmProblem<BInput> &p, long i, long j0, long j1) {
     for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
     for (long l = 0; l < vectorEnd; l += 16) {
       const __m512 b = load16(column + l);
-      for (int r = 0; r < R; r++) acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(a[r] + l), b, acc[r]);
+      for (int r = 0; r < R; r++) {
+        const __m512 x = _mm512_loadu_ps(a[r] + l);
+        acc[r] = _mm512_fmadd_ps(RoundA ? round_to_bf16(x) : x, b, acc[r]);
+      }
     }
     for (int r = 0; r < R; r++) {
       float sum = _mm512_reduce_add_ps(acc[r]);
-      for (long l = vectorEnd; l < k; l++) sum += a[r][l] * to_float(column[l]);
+      for (long l = vectorEnd; l < k; l++) sum += (RoundA ? round_to_bf16(a[r][l]) : a[r][l]) * to_float(column[l]);
       c[r][j] = merge(sum, c[r][j], p.beta);
     }
   }
 }
 
 // True when the unpacked path handled the range.
-template <class BInput>
+template <bool RoundA, class BInput>
 bool try_gemv(const GemmProblem<BInput> &p, long i0, long i1, long j0, long j1) {
   if (p.m > GEMV_MAX_ROWS || p.k == 0 || p.aColStride != 1) return false;
   if (p.bColStride != 1 && p.bRowStride != 1) return false;
   long i = i0;
-  for (; i + 4 <= i1; i += 4) gemv_rows<4>(p, i, j0, j1);
+  for (; i + 4 <= i1; i += 4) gemv_rows<4, RoundA>(p, i, j0, j1);
   switch (i1 - i) {
-    case 3: gemv_rows<3>(p, i, j0, j1); break;
-    case 2: gemv_rows<2>(p, i, j0, j1); break;
-    case 1: gemv_rows<1>(p, i, j0, j1); break;
+    case 3: gemv_rows<3, RoundA>(p, i, j0, j1); break;
+    case 2: gemv_rows<2, RoundA>(p, i, j0, j1); break;
+    case 1: gemv_rows<1, RoundA>(p, i, j0, j1); break;
   }
   return true;
 }

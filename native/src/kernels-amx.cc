@@ -132,7 +132,7 @@ struct AmxTraits {
 
 void gemm_bf16_amx(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
   // A few rows (decode) would fill 32-row tiles with padding: the unpacked AVX-512 path is faster there.
-  if (try_gemv(p, i0, i1, j0, j1)) return;
+  if (try_gemv<true>(p, i0, i1, j0, j1)) return;
   load_tile_config();
   gemm_range<AmxTraits>(p, i0, i1, j0, j1, (unsigned short *)wsA, (unsigned short *)wsB);
   _tile_release();

@@ -215,20 +215,20 @@ struct Bf16Traits {
 }  // namespace
 
 void gemm_f32_avx512(const GemmProblem<float> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
-  if (try_gemv(p, i0, i1, j0, j1)) return;
+  if (try_gemv<false>(p, i0, i1, j0, j1)) return;
   gemm_range<F32Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 
 void gemm_bf16_avx512bf16(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                           void *wsB) {
-  // Few rows: exact FP32 products of the bf16 weights (A is not rounded), still faster than packing.
-  if (try_gemv(p, i0, i1, j0, j1)) return;
+  // Few rows: unpacked, with A rounded to bf16 like the tiles do.
+  if (try_gemv<true>(p, i0, i1, j0, j1)) return;
   gemm_range<Bf16Traits>(p, i0, i1, j0, j1, (unsigned int *)wsA, (unsigned short *)wsB);
 }
 
 void gemm_bf16_avx512(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                       void *wsB) {
-  if (try_gemv(p, i0, i1, j0, j1)) return;
+  if (try_gemv<false>(p, i0, i1, j0, j1)) return;
   gemm_range<WidenedBf16Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 

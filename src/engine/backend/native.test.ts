@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlingError } from '../../core/errors.ts';
-import { checkAgainstReference } from './conformance.ts';
+import { f32ArrayToBf16 } from './bf16.ts';
+import { checkAgainstReference, randomArray } from './conformance.ts';
 import { Worker } from 'node:worker_threads';
 import { addonPath, loadNativeAddon } from './native-addon.ts';
 import { createNativeBackend } from './native.ts';
@@ -46,6 +47,24 @@ describe('native backend', { skip }, () => {
     assert.match(backend.description, /^native \(.+, \d+ threads?\)$/);
     assert.equal(backend.fastBf16, info.bf16 !== 'widened');
     if (info.amx !== 'active') assert.notEqual(info.bf16, 'amx');
+  });
+
+  it("gives a row the same bf16 result whether it is multiplied alone (decode) or among many (prefill)", () => {
+    // Few-row products skip packing; they must round A to bf16 exactly as the tiles do.
+    const backend = createNativeBackend(addon!);
+    const m = 20, n = 77, k = 300;
+    for (const transB of [false, true]) {
+      const a = randomArray(m * k, 3);
+      const b = f32ArrayToBf16(randomArray(k * n, 4));
+      const together = new Float32Array(m * n);
+      backend.gemmBf16(a, b, together, { m, n, k, transB });
+      const alone = new Float32Array(n);
+      backend.gemmBf16(a.subarray(5 * k, 6 * k), b, alone, { m: 1, n, k, transB });
+      for (let j = 0; j < n; j++) {
+        const expected = together[5 * n + j];
+        assert.ok(Math.abs(alone[j] - expected) <= 1e-4 * (Math.abs(expected) + 0.1), `transB=${transB} column ${j}: ${alone[j]} vs ${expected}`);
+      }
+    }
   });
 
   it('overwrites NaN in C when beta is 0', () => {
