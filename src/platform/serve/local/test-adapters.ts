@@ -10,8 +10,12 @@ import type { LoraAdapter, LoraPair } from '../../../engine/train/adapter/lora-a
 import { writePeftAdapter } from '../../../engine/train/adapter/peft-adapter.ts';
 import { Random } from '../../../engine/tensor/index.ts';
 
-/** A rank-`r` adapter on q_proj and v_proj of every layer with sizeable random A and B (it visibly changes outputs). */
-export function randomAdapter(model: Llama, seed: number, r = 4, baseModel = 'tiny-random'): LoraAdapter {
+/**
+ * A rank-`r` adapter on q_proj and v_proj of every layer with random A and B uniform in ±magnitude/2. The
+ * default is large enough to visibly change outputs; much larger values blow activations up (and slow the
+ * float math down), so benchmarks use a smaller, more realistic magnitude.
+ */
+export function randomAdapter(model: Llama, seed: number, r = 4, baseModel = 'tiny-random', magnitude = 0.5): LoraAdapter {
   const random = new Random(seed);
   const layers = new Map<string, LoraPair>();
   for (const [name, module] of model.linearModules()) {
@@ -19,8 +23,8 @@ export function randomAdapter(model: Llama, seed: number, r = 4, baseModel = 'ti
     const [weightName, weight] = module.namedParameters().find(([parameter]) => parameter === 'weight')!;
     void weightName;
     const [outFeatures, inFeatures] = weight.shape;
-    const a = Float32Array.from({ length: r * inFeatures }, () => (random.nextFloat() - 0.5) * 0.5);
-    const b = Float32Array.from({ length: outFeatures * r }, () => (random.nextFloat() - 0.5) * 0.5);
+    const a = Float32Array.from({ length: r * inFeatures }, () => (random.nextFloat() - 0.5) * magnitude);
+    const b = Float32Array.from({ length: outFeatures * r }, () => (random.nextFloat() - 0.5) * magnitude);
     layers.set(name, { a, b, inFeatures, outFeatures });
   }
   return { config: { r, alpha: 2 * r, dropout: 0, targetModules: ['q_proj', 'v_proj'], useRslora: false, baseModel }, layers, ropeConvention: model.config.ropeConvention };
