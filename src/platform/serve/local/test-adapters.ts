@@ -12,8 +12,8 @@ import { Random } from '../../../engine/tensor/index.ts';
 
 /**
  * A rank-`r` adapter on q_proj and v_proj of every layer with random A and B uniform in ±magnitude/2. The
- * default is large enough to visibly change outputs; much larger values blow activations up (and slow the
- * float math down), so benchmarks use a smaller, more realistic magnitude.
+ * default is large enough to visibly change a tiny model's outputs in tests; the benchmark uses a smaller
+ * magnitude, closer to trained adapters (whose B starts at zero and stays small).
  */
 export function randomAdapter(model: Llama, seed: number, r = 4, baseModel = 'tiny-random', magnitude = 0.5): LoraAdapter {
   const random = new Random(seed);
