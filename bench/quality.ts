@@ -6,7 +6,8 @@
  *   labels is scored by the summed log-probability of its completion tokens and the EOS token (exactly the
  *   tokens trained on) and the best wins, so every answer is a valid label. Accuracy and macro-F1.
  * - CoNLL-2003 as JSON extraction: prompt "Sentence: <tokens>\nEntities:", completion
- *   ` {"PER":[...],"ORG":[...],"LOC":[...],"MISC":[...]}`; greedy decoding (full forward per token, engine/train/greedy-tokens.ts) until newline/EOS; entity-level
+ *   ` {"PER":[...],"ORG":[...],"LOC":[...],"MISC":[...]}`; greedy decoding (the engine's KV-cache generator, batches of 16; cross-checked on sentence 1 against the plain
+ *   full-recompute decoder in engine/train/greedy-tokens.ts) until newline/EOS; entity-level
  *   micro-F1 over (type, entity string) pairs on the first N sentences of the test split (a subset, to stay
  *   time-bound); unparsable output counts as no predictions.
  * Next to: majority class, the base model without tuning, TF-IDF + logistic regression (FPB) and a gazetteer
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { getBackend } from '../src/engine/backend/select.ts';
 import type { Llama } from '../src/engine/models/llama.ts';
+import { generateBatch } from '../src/engine/models/generate/generate.ts';
 import { loadCheckpoint } from '../src/engine/models/load-checkpoint.ts';
 import { modelFromCheckpoint } from '../src/engine/models/model-builders.ts';
 import type { Tokenizer } from '../src/engine/models/tokenizer/tokenizer.ts';
@@ -140,10 +142,14 @@ function fpbScores(model: Llama, tokenizer: Tokenizer): { accuracy: number; macr
 
 function conllScores(model: Llama, tokenizer: Tokenizer): { f1: number; validJson: number } {
   const counts: FieldCounts[] = [];
+  const prompts = conllTestSentences.map((sentence) => tokenizer.encode(conllPrompt(sentence.tokens), { addBos: true }));
+  // cross-check: the KV-cache generator and the plain full-recompute decoder agree on the first sentence
   const newline = (id: number) => tokenizer.tokenBytes(id).includes(10);
-  for (const sentence of conllTestSentences) {
-    const output = greedyTokens(model, tokenizer.encode(conllPrompt(sentence.tokens), { addBos: true }), 96, tokenizer.eosIds, newline);
-    counts.push(compareFields(tokenizer.decode(output).split('\n')[0], JSON.stringify(entitiesOf(sentence))));
+  const plain = greedyTokens(model, prompts[0], 96, tokenizer.eosIds, newline);
+  for (let i = 0; i < prompts.length; i += 16) {
+    const results = generateBatch(model, tokenizer, prompts.slice(i, i + 16), { maxTokens: 96, temperature: 0, stopStrings: ['\n'] });
+    if (i === 0 && tokenizer.decode(results[0].tokenIds).split('\n')[0] !== tokenizer.decode(plain).split('\n')[0]) console.error('  warning: batched KV-cache decoding differs from the plain greedy decoder on sentence 1');
+    results.forEach((result, index) => counts.push(compareFields(result.text.split('\n')[0], JSON.stringify(entitiesOf(conllTestSentences[i + index])))));
   }
   return { f1: fieldF1(counts), validJson: counts.filter((count) => count.valid).length / counts.length };
 }
