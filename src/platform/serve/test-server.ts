@@ -21,7 +21,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { adapters?: number; auth?: boolean; extend?: ServeStackOptions['extend'] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { adapters?: number; auth?: boolean; adapterBudgetBytes?: number; extend?: ServeStackOptions['extend'] } = {}): Promise<TestServer> {
   const folder = mkdtempSync(join(tmpdir(), 'sling-serve-'));
   const workspace = await initWorkspace(join(folder, 'workspace'), {});
   writeRandomAdapters(createTinyRandomModel({ seed: 0 }).model, join(folder, 'adapters'), options.adapters ?? 2);
@@ -31,6 +31,7 @@ export async function startTestServer(options: { adapters?: number; auth?: boole
     models: [localModelSpec('tiny', 'tiny-random')],
     adapterRoots: [join(folder, 'adapters')],
     auth,
+    adapterBudgetBytes: options.adapterBudgetBytes,
     extend: options.extend,
   });
   const { key } = auth ? await stack.keys!.create({ name: 'test' }) : { key: '' };
