@@ -7,15 +7,15 @@
 import type { Command } from 'commander';
 import { SlingError } from '../../core/errors.ts';
 import { withWorkspace } from '../../platform/workspace/index.ts';
-import { loadDatasetRows } from '../../platform/eval/persist/stored-rows.ts';
-import { parsePrice, resolveModelSpec, type ResolveContext } from '../../platform/eval/persist/model-specs.ts';
-import { runStoredEvaluation } from '../../platform/eval/persist/stored-evaluation.ts';
+import { resolve } from 'node:path';
+import { parsePrice } from '../../platform/eval/persist/model-specs.ts';
+import { executeEvalRequest, type EvalRequest } from '../../platform/eval/persist/eval-request.ts';
 import { loadComparison } from '../../platform/eval/persist/stored-comparison.ts';
-import { loadGrader } from '../../platform/eval/metrics/custom-grader.ts';
 import { formatComparisonTable } from '../../platform/eval/report/table.ts';
-import type { ModelPricing } from '../../platform/eval/chat-model.ts';
 import type { Criterion } from '../../platform/eval/judge/criteria.ts';
-import type { EvalRow } from '../../platform/eval/eval-row.ts';
+import type { JsonObject } from '../../platform/store/records.ts';
+// Registers the `eval` job kind, so `sling worker` (which loads every command) can run queued evaluations.
+import '../../platform/eval/persist/eval-job.ts';
 
 interface EvalOptions {
   dataset: string;
@@ -34,6 +34,8 @@ interface EvalOptions {
   seed: string;
   name?: string;
   json?: boolean;
+  background?: boolean;
+  resume?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -71,43 +73,41 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for bootstrap resamples and judge position swaps', '0')
     .option('--name <name>', 'name of the evaluation')
     .option('--json', 'print the stored summary as JSON')
+    .option('--background', 'queue the evaluation as a job for `sling worker` instead of running it here')
+    .option('--resume <id>', 'continue an evaluation that stopped, reusing its stored answers (same flags as the first run)')
     .action(async (options: EvalOptions) => {
-      const specs = options.models.split(',').map((spec) => spec.trim()).filter(Boolean);
-      if (specs.length === 0) throw new SlingError('invalid_option', '--models names no model', { field: '--models' });
+      const models = options.models.split(',').map((spec) => spec.trim()).filter(Boolean);
+      if (models.length === 0) throw new SlingError('invalid_option', '--models names no model', { field: '--models' });
       if ((options.headToHead || options.criterion.length) && !options.judge) {
         throw new SlingError('invalid_option', '--head-to-head and --criterion need a --judge model', { field: '--judge' });
       }
-      const prices: Record<string, ModelPricing> = Object.fromEntries(options.price.map(parsePrice));
-      const graders = await Promise.all(options.grader.map(loadGrader));
+      const request: EvalRequest = {
+        dataset: options.dataset,
+        models,
+        limit: positiveInteger(options.limit, '--limit'),
+        sample: positiveInteger(options.sample, '--sample'),
+        seed: positiveInteger(options.seed, '--seed'),
+        concurrency: positiveInteger(options.concurrency, '--concurrency'),
+        maxTokens: positiveInteger(options.maxTokens, '--max-tokens'),
+        judge: options.judge,
+        headToHead: options.headToHead,
+        criteria: options.criterion.map(parseCriterion),
+        graders: options.grader.map((file) => resolve(file)),
+        apiKeyEnv: options.apiKeyEnv,
+        prices: Object.fromEntries(options.price.map(parsePrice)),
+        dollarsPerCpuHour: options.cpuHourPrice === undefined ? undefined : Number(options.cpuHourPrice),
+        name: options.name,
+      };
       await withWorkspace(async (workspace) => {
         const store = workspace.store;
-        const data = await loadDatasetRows(store, options.dataset, 'test', {
-          limit: positiveInteger(options.limit, '--limit'),
-          sample: positiveInteger(options.sample, '--sample'),
-          seed: positiveInteger(options.seed, '--seed'),
-        });
-        let trainRows: Promise<EvalRow[]> | undefined;
-        const context: ResolveContext = {
-          store,
-          trainRows: () => (trainRows ??= loadDatasetRows(store, options.dataset, 'train').then((train) => train.rows)),
-          apiKeyEnv: options.apiKeyEnv,
-          prices,
-          concurrency: positiveInteger(options.concurrency, '--concurrency'),
-        };
-        const models = [];
-        for (const spec of specs) models.push(await resolveModelSpec(spec, context));
-        const judge = options.judge ? await resolveModelSpec(options.judge, context) : undefined;
+        if (options.background) {
+          const job = await store.jobs.enqueue({ kind: 'eval', payload: request as unknown as JsonObject });
+          console.log(`Queued evaluation job ${job.id}; run \`sling worker\` to process it and \`sling runs show ${job.id}\` to follow it.`);
+          return;
+        }
         let lastReport = 0;
-        const { evaluationId } = await runStoredEvaluation(store, data, models, {
-          name: options.name,
-          concurrency: context.concurrency,
-          maxTokens: positiveInteger(options.maxTokens, '--max-tokens'),
-          graders,
-          judge,
-          criteria: options.criterion.map(parseCriterion),
-          headToHead: options.headToHead,
-          seed: positiveInteger(options.seed, '--seed'),
-          dollarsPerCpuHour: options.cpuHourPrice === undefined ? undefined : Number(options.cpuHourPrice),
+        const evaluationId = await executeEvalRequest(store, request, {
+          resumeEvaluationId: positiveInteger(options.resume, '--resume'),
           onProgress: (model, done, total) => {
             if (done === total || Date.now() - lastReport > 2000) {
               lastReport = Date.now();
@@ -120,7 +120,8 @@ export function register(program: Command): void {
           console.log(JSON.stringify({ id: evaluationId, name: evaluation.name, summary: evaluation.summary }));
           return;
         }
-        console.log(formatComparisonTable(await loadComparison(store, [evaluationId], `Evaluation ${evaluationId}: ${evaluation.name}`)));
+        const { modelNames: _names, ...comparison } = await loadComparison(store, [evaluationId], `Evaluation ${evaluationId}: ${evaluation.name}`);
+        console.log(formatComparisonTable(comparison));
         console.log(`\nSaved as evaluation ${evaluationId}. HTML report: sling compare ${evaluationId}`);
       });
     });

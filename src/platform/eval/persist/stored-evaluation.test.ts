@@ -12,6 +12,7 @@ import { sharedDataPath } from '../datasets/shared-data.ts';
 import { trainTfidfClassifier } from '../baselines/tfidf-classifier.ts';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../testing/openai-test-server.ts';
 import { referenceOverlapJudge } from '../judge/reference-overlap-judge.ts';
+import { createOpenAiChatModel } from '../clients/openai-chat-model.ts';
 import { loadDatasetRows } from './stored-rows.ts';
 import { resolveModelSpec, type ResolveContext } from './model-specs.ts';
 import { runStoredEvaluation } from './stored-evaluation.ts';
@@ -105,6 +106,25 @@ test('a seeded sample of test rows keeps file order and is reproducible', { skip
   const positions = sample.rowIds.map((id) => all.rowIds.indexOf(id));
   assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
   assert.ok(new Set(sample.rows.map((row) => row.label)).size === 3, 'a random sample reaches all labels');
+});
+
+test('a resumed evaluation re-asks only the rows that failed', { skip }, async () => {
+  const data = await loadDatasetRows(store, 'fpb', 'test', 20);
+  const flaky = createOpenAiChatModel({ baseUrl: server.baseUrl, model: 'served-tfidf', retry: { maxRetries: 0 } });
+  server.failNext(...Array.from({ length: 5 }, () => ({ status: 500 })));
+  const first = await runStoredEvaluation(store, data, [flaky]);
+  assert.equal(first.result.summaries[0].errors, 5);
+  const failed = (await store.evaluations.outputs(first.evaluationId)).filter((output) => output.scores.error !== undefined);
+  assert.equal(failed.length, 5);
+  const answeredBefore = server.answered.length;
+  const resumed = await runStoredEvaluation(store, data, [flaky], { resumeEvaluationId: first.evaluationId });
+  assert.equal(resumed.evaluationId, first.evaluationId);
+  assert.equal(server.answered.length - answeredBefore, 5, 'only the failed rows are sent again');
+  assert.equal(resumed.result.summaries[0].errors, 0);
+  const outputs = await store.evaluations.outputs(first.evaluationId);
+  assert.equal(outputs.length, 20);
+  assert.ok(outputs.every((output) => output.scores.error === undefined && output.output !== ''));
+  assert.equal((await store.evaluations.require(first.evaluationId)).status, 'succeeded');
 });
 
 test('unknown models, bad specs and unfinished evaluations are clear errors', { skip }, async () => {

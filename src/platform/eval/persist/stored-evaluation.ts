@@ -26,6 +26,13 @@ export interface StoredEvaluationOptions {
   seed?: number;
   dollarsPerCpuHour?: number;
   onProgress?: (model: string, done: number, total: number) => void;
+  /** Model specs as the user gave them, kept in the evaluation's config so it can be resumed. */
+  specs?: string[];
+  /** Continue this evaluation: answers already stored are reused, not requested again. */
+  resumeEvaluationId?: number;
+  /** Called once the evaluation record exists (job handlers remember the id for a retry). */
+  onCreated?: (evaluationId: number) => Promise<void> | void;
+  signal?: AbortSignal;
 }
 
 export interface EvaluationSummaryJson extends JsonObject {
@@ -43,24 +50,43 @@ export async function runStoredEvaluation(
   options: StoredEvaluationOptions = {},
 ): Promise<{ evaluationId: number; result: EvaluationResult }> {
   const task = detectTask(data.rows);
-  const evaluation = await store.evaluations.create({
-    name: options.name ?? `${data.datasetName}@${data.version}: ${models.map((model) => model.name).join(' vs ')}`,
-    datasetVersionId: data.versionId,
-    config: {
-      models: models.map((model) => ({ name: model.name, kind: model.kind })),
-      task: task as unknown as JsonObject,
-      seed: options.seed ?? 0,
-      judge: options.judge?.name ?? null,
-      criteria: (options.criteria ?? []) as unknown as JsonObject[],
-      graders: (options.graders ?? []).map((grader) => grader.name),
-    },
-  });
+  const evaluation = options.resumeEvaluationId !== undefined
+    ? await store.evaluations.require(options.resumeEvaluationId)
+    : await store.evaluations.create({
+        name: options.name ?? `${data.datasetName}@${data.version}: ${models.map((model) => model.name).join(' vs ')}`,
+        datasetVersionId: data.versionId,
+        config: {
+          models: models.map((model) => ({ name: model.name, kind: model.kind })),
+          specs: options.specs ?? null,
+          rowIds: data.rowIds,
+          task: task as unknown as JsonObject,
+          seed: options.seed ?? 0,
+          judge: options.judge?.name ?? null,
+          headToHead: options.headToHead ?? false,
+          criteria: (options.criteria ?? []) as unknown as JsonObject[],
+          graders: (options.graders ?? []).map((grader) => grader.name),
+        },
+      });
+  await options.onCreated?.(evaluation.id);
+  // Answers stored by an earlier attempt (without error) are reused: they were paid for.
+  const stored = new Map<string, { output: string; usage: { inputTokens: number; outputTokens: number; latencyMs: number } }>();
+  if (options.resumeEvaluationId !== undefined) {
+    for (const output of await store.evaluations.outputs(evaluation.id)) {
+      if (output.scores.error !== undefined) continue;
+      stored.set(`${output.modelName}\u0000${output.rowId}`, {
+        output: output.output,
+        usage: { inputTokens: output.promptTokens ?? 0, outputTokens: output.completionTokens ?? 0, latencyMs: output.latencyMs ?? 0 },
+      });
+    }
+  }
   await store.evaluations.update(evaluation.id, { status: 'running' });
   try {
     const runs = await runModels(models, data.rows, {
       concurrency: options.concurrency,
       maxTokens: options.maxTokens,
       onProgress: options.onProgress,
+      signal: options.signal,
+      known: (model, index) => stored.get(`${model}\u0000${data.rowIds[index]}`),
       onAnswer: (model, index, output, usage, error) =>
         store.evaluations.putOutputs(evaluation.id, [
           { modelName: model, rowId: data.rowIds[index], output, scores: error === null ? {} : { error }, latencyMs: usage.latencyMs, promptTokens: usage.inputTokens, completionTokens: usage.outputTokens },

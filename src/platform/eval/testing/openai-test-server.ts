@@ -82,6 +82,9 @@ export async function startOpenAiTestServer(models: ChatModel[]): Promise<OpenAi
       send(response, 500, { error: { message: (error as Error).message, type: 'server_error' } });
     }
   });
+  // Longer than the client's own idle timeout, so the client always closes idle sockets first: otherwise a
+  // request can race the server closing a pooled connection and fail with a spurious connection error.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
