@@ -1,6 +1,6 @@
 /**
  * GEMM throughput of every backend against PyTorch on the same machine, in the same run.
- * `npm run bench -- gemm [--quick] [--budget SECONDS]`: GFLOP/s (best of several runs, as for the peer) for FP32 and bf16 at 512³,
+ * `npm run bench -- gemm [--quick] [--budget SECONDS] [--threads N]`: GFLOP/s (best of several runs, as for the peer) for FP32 and bf16 at 512³,
  * 1024³, 2048³ and the two matmuls of a Llama MLP layer (1024 tokens, 512 -> 1376 and 1376 -> 512, weights
  * stored [out, in] as nn.Linear does, so transB). Then a sweep of small square sizes with one thread vs all
  * threads, which is how the FLOP thresholds below which one thread runs (native/src/addon.cc, wasm.ts) were
@@ -33,6 +33,11 @@ const quick = process.argv.includes('--quick');
 // budget gives both sides the same chance to hit a quiet moment.
 const budgetIndex = process.argv.indexOf('--budget');
 const budget = budgetIndex > 0 ? Number(process.argv[budgetIndex + 1]) : 1;
+// --threads N: both sides on N threads (default 2, the machine's cores). One thread is less sensitive to
+// other load on a shared machine. Must be set before the addon and wasm pools start.
+const threadsIndex = process.argv.indexOf('--threads');
+const threads = threadsIndex > 0 ? Number(process.argv[threadsIndex + 1]) : 2;
+process.env.SLING_THREADS = String(threads);
 const shapes: Shape[] = [
   { name: '512', m: 512, n: 512, k: 512, transB: false },
   { name: '1024', m: 1024, n: 1024, k: 1024, transB: false },
@@ -76,7 +81,7 @@ const backends: Array<[string, Backend]> = [...(native ? [['native', native] as 
 // *** peer: PyTorch, same shapes, 2 threads, run right after ours for each shape (the machine is shared, so
 // load changes over a run; interleaving keeps each comparison fair) ***
 const here = dirname(fileURLToPath(import.meta.url));
-const peerEnvironment: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' };
+const peerEnvironment: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
 // Old-OpenBLAS workarounds from the machine docs would pin a slower code path; unset for the peer only.
 delete peerEnvironment.OPENBLAS_CORETYPE;
 delete peerEnvironment.OPENBLAS_L2_SIZE;
@@ -90,7 +95,7 @@ let peerNote = existsSync('/usr/bin/python3') ? '' : 'peer skipped: /usr/bin/pyt
 function runPeer(shape: Shape): void {
   if (peerNote.startsWith('peer')) return;
   const specs = (['fp32', 'bf16'] as const).map((dtype) => ({ ...shape, name: `torch_${dtype}_${shape.name}`, dtype }));
-  const peer = spawnSync('/usr/bin/python3', [join(here, 'peers/torch_gemm.py'), JSON.stringify(specs), String(budget)], {
+  const peer = spawnSync('/usr/bin/python3', [join(here, 'peers/torch_gemm.py'), JSON.stringify(specs), String(budget), String(threads)], {
     encoding: 'utf8',
     env: peerEnvironment,
   });
@@ -100,7 +105,7 @@ function runPeer(shape: Shape): void {
   }
   const output = JSON.parse(peer.stdout.trim().split('\n').pop()!) as { results: Record<string, number>; blas: string[]; torch: string };
   for (const [name, value] of Object.entries(output.results)) results[name] = round(value);
-  peerNote = `torch ${output.torch}, 2 threads, ${output.blas.find((path) => path.includes('libopenblas')) ?? output.blas.join(',')}`;
+  peerNote = `torch ${output.torch}, ${threads} thread(s), ${output.blas.find((path) => path.includes('libopenblas')) ?? output.blas.join(',')}`;
 }
 
 for (const shape of shapes) {
@@ -132,7 +137,7 @@ console.log(`reference (plain TypeScript) fp32 256³: ${results.reference_fp32_2
 // *** thread threshold sweep: one thread vs all threads at small sizes ***
 console.log('\nthread threshold sweep (square n³, GFLOP/s, 1 thread vs all threads; crossover = first n where all threads win):');
 const sweep = [16, 24, 32, 48, 64, 96, 128, 192, 256];
-for (const [name, backend] of backends) {
+for (const [name, backend] of threads > 1 ? backends : []) {
   const cells: string[] = [];
   let crossover: number | undefined;
   for (const n of sweep) {
@@ -158,6 +163,7 @@ const peer = results.torch_fp32_1024;
 const ratio = (x?: number, y?: number) => (x && y ? Math.round((x / y) * 1000) / 1000 : null);
 const summary = {
   bench: 'gemm',
+  threads,
   ours,
   peer: peer ?? null,
   unit: 'GFLOP/s',

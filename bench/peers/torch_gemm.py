@@ -1,6 +1,6 @@
 """Peer for bench/gemm.ts: GEMM GFLOP/s of Debian's PyTorch on this machine (2 threads, best of several runs).
 
-Usage: /usr/bin/python3 bench/peers/torch_gemm.py '<json list of {"name","m","n","k","transB","dtype"}>' [budget_s]
+Usage: /usr/bin/python3 bench/peers/torch_gemm.py '<json list of {"name","m","n","k","transB","dtype"}>' [budget_s] [threads]
 Prints one JSON object {"config": ..., "blas": ..., "results": {name: gflops}} on stdout.
 Refuses (exit 3) when the BLAS actually loaded is the reference (netlib) BLAS: Debian's torch reports
 BLAS_INFO=generic and links libblas.so.3, which the alternatives system may point at the slow reference
@@ -48,7 +48,7 @@ def gflops(spec, budget):
 
 
 def main():
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
     specs = json.loads(sys.argv[1])
     config = torch.__config__.show()
     torch.ones(8, 8) @ torch.ones(8, 8)  # load the BLAS before inspecting the process maps
