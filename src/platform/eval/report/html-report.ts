@@ -46,7 +46,12 @@ function summaryTable(comparison: Comparison, metrics: string[]): string {
       formatMilliseconds(model.latencyMs.p95),
       `${formatCount(model.tokens.input)} / ${formatCount(model.tokens.output)}`,
       String(model.errors),
-    ].map((cell, index) => (index === 0 ? `<td>${cell}</td>` : `<td>${escapeHtml(cell)}</td>`)).join(''),
+    ].map((cell, index) => {
+      if (index === 0) return `<td>${cell}</td>`;
+      // Value on top, interval below in small type: keeps wide metric sets inside the page.
+      const interval = /^(\S+) (\[.*\])$/.exec(cell);
+      return interval ? `<td>${escapeHtml(interval[1])}<div class="sub">${escapeHtml(interval[2])}</div></td>` : `<td>${escapeHtml(cell)}</td>`;
+    }).join(''),
   );
   return `<table class="summary"><tr>${head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>${rows.map((row) => `<tr>${row}</tr>`).join('')}</table>`;
 }
@@ -89,13 +94,13 @@ export function renderHtmlReport(comparison: Comparison): string {
 body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1120px;color:#111827;padding:0 16px}
 h1{font-size:22px;margin-bottom:4px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}h3{font-size:14px;margin:8px 0}
 .meta,.note,.sub{color:#6b7280;font-size:13px}table{border-collapse:collapse;font-size:13px}
-td,th{border:1px solid #e5e7eb;padding:5px 8px;text-align:right;white-space:nowrap}th{background:#f9fafb}td:first-child,th:first-child{text-align:left}
-.summary{width:100%}.heat td{min-width:64px;text-align:center}.matrices{display:flex;flex-wrap:wrap;gap:24px}
+td,th{border:1px solid #e5e7eb;padding:5px 8px;text-align:right;white-space:nowrap}th{background:#f9fafb;white-space:normal}td:first-child,th:first-child{text-align:left}
+.summary{width:100%}.scroll{overflow-x:auto}.heat td{min-width:64px;text-align:center}.matrices{display:flex;flex-wrap:wrap;gap:24px}
 .chart{position:relative;height:340px}.charts{display:grid;grid-template-columns:3fr 2fr;gap:24px}
 </style></head><body>
 <h1>${escapeHtml(comparison.title)}</h1>
 <div class="meta">Task: ${escapeHtml(comparison.task.kind)}${comparison.dataset ? ` · dataset ${escapeHtml(comparison.dataset)}` : ''} · ${comparison.models[0]?.rows ?? 0} test rows · generated ${escapeHtml(comparison.createdAt)} · intervals are 95% bootstrap (1000 resamples)</div>
-<h2>Summary</h2>${summaryTable(comparison, metrics)}
+<h2>Summary</h2><div class="scroll">${summaryTable(comparison, metrics)}</div>
 <div class="charts"><div><h2>Metrics</h2><div class="chart"><canvas id="metric-chart"></canvas></div></div>
 <div><h2>Latency</h2><div class="chart"><canvas id="latency-chart"></canvas></div></div></div>
 ${loss}
