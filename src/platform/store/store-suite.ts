@@ -44,20 +44,21 @@ export function defineStoreSuite(name: string, target: StoreTarget): void {
     test('a fresh database is migrated to the latest version', async () => {
       assert.deepEqual(store.migration?.applied, migrations.map((migration) => migration.version));
       const rows = await store.runner.query<{ version: number }>('SELECT version FROM schema_migrations');
-      assert.deepEqual(rows.map((row) => Number(row.version)), [1]);
+      assert.deepEqual(rows.map((row) => Number(row.version)), migrations.map((migration) => migration.version));
     });
 
     test('an older database is migrated on open and keeps its data', async () => {
       await store.datasets.createDataset('kept');
       await store.close();
+      const latest = migrations[migrations.length - 1].version;
       const second: Migration = {
-        version: 2,
+        version: latest + 1,
         name: 'add-notes',
         sql: () => 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)',
       };
       store = await target.open([...migrations, second]);
-      assert.deepEqual(store.migration?.applied, [2]);
-      assert.equal(store.migration?.from, 1);
+      assert.deepEqual(store.migration?.applied, [latest + 1]);
+      assert.equal(store.migration?.from, latest);
       assert.ok(await store.datasets.getDataset('kept'));
       await store.runner.run('INSERT INTO notes (id, text) VALUES (?, ?)', [1, 'works']);
       await store.close();
@@ -78,11 +79,11 @@ export function defineStoreSuite(name: string, target: StoreTarget): void {
 
     test('a broken migration leaves the old schema untouched', async () => {
       await store.close();
-      const broken: Migration = { version: 2, name: 'broken', sql: () => 'CREATE TABLE half (id INTEGER); SELECT * FROM nowhere' };
+      const broken: Migration = { version: migrations[migrations.length - 1].version + 1, name: 'broken', sql: () => 'CREATE TABLE half (id INTEGER); SELECT * FROM nowhere' };
       await assert.rejects(target.open([...migrations, broken]));
       store = await target.open();
       const rows = await store.runner.query<{ version: number }>('SELECT version FROM schema_migrations');
-      assert.deepEqual(rows.map((row) => Number(row.version)), [1]);
+      assert.deepEqual(rows.map((row) => Number(row.version)), migrations.map((migration) => migration.version));
       await store.runner.run('CREATE TABLE half (id INTEGER)'); // would fail if the broken migration had left it
     });
 

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findWorkspace, initWorkspace, openWorkspace } from './workspace.ts';
+import { migrations } from '../store/migrations/index.ts';
 
 function temporaryFolder(): string {
   return mkdtempSync(join(tmpdir(), 'sling-workspace-'));
@@ -71,9 +72,10 @@ test('an older SQLite workspace is backed up, then migrated', async () => {
     old.exec("INSERT INTO schema_migrations VALUES (0, 'legacy', 0)");
     old.close();
     const workspace = await openWorkspace({ cwd: folder, env: {} });
-    assert.deepEqual(workspace.store.migration?.applied, [1]);
+    const latest = migrations[migrations.length - 1].version;
+    assert.deepEqual(workspace.store.migration?.applied, migrations.map((migration) => migration.version));
     await workspace.close();
-    const backup = new Database(join(folder, 'sling.db.before-v1'), { readonly: true });
+    const backup = new Database(join(folder, `sling.db.before-v${latest}`), { readonly: true });
     assert.deepEqual(backup.prepare('SELECT version FROM schema_migrations').all(), [{ version: 0 }]);
     backup.close();
     assert.ok(readFileSync(join(folder, 'sling.yaml'), 'utf8'));
