@@ -67,6 +67,15 @@ test('sling eval stores an evaluation and sling compare writes the report', { sk
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.match(html, /Confusion matrices/);
   assert.match(html, /Head-to-head win rates/);
+  // The same kind of evaluation queued as a job and run by `sling worker --once`.
+  const queued = await sling('eval', '--dataset', 'fpb', '--models', 'baseline:majority', '--sample', '30', '--background');
+  assert.equal(queued.status, 0, queued.stderr);
+  assert.match(queued.stdout, /Queued evaluation job \d+/);
+  const worked = await sling('worker', '--once', '--kinds', 'eval');
+  assert.equal(worked.status, 0, worked.stderr);
+  const second = await sling('compare', '2', '--no-html');
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /baseline:majority\s+baseline\s+0\.\d{3} \[/);
   const missing = await sling('compare', '99');
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /evaluation_not_found/);
