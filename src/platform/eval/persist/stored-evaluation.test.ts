@@ -16,7 +16,7 @@ import { createOpenAiChatModel } from '../clients/openai-chat-model.ts';
 import { loadDatasetRows } from './stored-rows.ts';
 import { resolveModelSpec, type ResolveContext } from './model-specs.ts';
 import { runStoredEvaluation } from './stored-evaluation.ts';
-import { loadComparison } from './stored-comparison.ts';
+import { loadComparison, lossCurvesFor } from './stored-comparison.ts';
 import { judgeAcrossEvaluations } from './cross-judge.ts';
 
 const fpb = sharedDataPath('financial_phrasebank', 'sentences_allagree.jsonl');
@@ -125,6 +125,16 @@ test('a resumed evaluation re-asks only the rows that failed', { skip }, async (
   assert.equal(outputs.length, 20);
   assert.ok(outputs.every((output) => output.scores.error === undefined && output.output !== ''));
   assert.equal((await store.evaluations.require(first.evaluationId)).status, 'succeeded');
+});
+
+test('loss curves come from the training job that registered each model', { skip }, async () => {
+  const job = await store.jobs.enqueue({ kind: 'loss-curve-test' });
+  await store.jobs.claim('test-worker', ['loss-curve-test']);
+  for (const [step, loss] of [[1, 2.5], [2, 1.75], [3, 1.5]]) await store.jobs.recordMetric(job.id, step, 'train_loss', loss);
+  await store.jobs.recordMetric(job.id, 3, 'validation_loss', 1.9);
+  await store.jobs.finish(job.id, 'test-worker', { status: 'succeeded', result: { model: 'fpb-lora' } });
+  const curves = await lossCurvesFor(store, ['fpb-lora', 'baseline:tfidf']);
+  assert.deepEqual(curves, [{ name: 'fpb-lora', points: [{ step: 1, value: 2.5 }, { step: 2, value: 1.75 }, { step: 3, value: 1.5 }] }]);
 });
 
 test('unknown models, bad specs and unfinished evaluations are clear errors', { skip }, async () => {
