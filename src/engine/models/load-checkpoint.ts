@@ -4,12 +4,13 @@
  * `.bin` (its tokenizer from `tokenizerPath` or a `tok*.bin` / `tokenizer.bin` beside it), or the name
  * "tiny-random" (the built-in freshly initialised model).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SlingError } from '../../core/errors.ts';
 import type { Checkpoint } from './io/checkpoint.ts';
 import { loadGgufCheckpoint } from './io/gguf-checkpoint.ts';
 import { loadHfFolder } from './io/hf-folder.ts';
+import { readSafetensors } from './io/safetensors-read.ts';
 import { readLlama2cCheckpoint } from './io/llama2c.ts';
 import { readLlama2cTokenizer } from './tokenizer/llama2c-tokenizer.ts';
 import { checkpointFromModel } from './model-checkpoint.ts';
@@ -27,10 +28,29 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
     return checkpointFromModel(tiny.model, tiny.tokenizer, { chatTemplate: tiny.chatTemplate, source: TINY_RANDOM_NAME });
   }
   if (!existsSync(path)) throw new SlingError('MODEL_NOT_FOUND', 'no such file or folder', { file: path });
-  if (statSync(path).isDirectory()) return loadHfFolder(path);
+  if (statSync(path).isDirectory()) {
+    return existsSync(join(path, FULL_FINE_TUNE_MANIFEST)) ? loadFullFineTune(path) : loadHfFolder(path);
+  }
   if (path.endsWith('.gguf')) return loadGgufCheckpoint(path);
   if (path.endsWith('.bin')) return loadLlama2c(path, options.tokenizerPath);
   throw new SlingError('MODEL_UNKNOWN_FORMAT', 'not a model folder, .gguf or llama2.c .bin file', { file: path, hint: 'pass a Hugging Face model folder, a .gguf file or a llama2.c .bin checkpoint' });
+}
+
+/** Written beside `model.safetensors` by a full fine-tuning run: names the base whose tokenizer and config it reuses. */
+export const FULL_FINE_TUNE_MANIFEST = 'sling-model.json';
+
+/** A full fine-tune's output folder: the base checkpoint with every weight replaced by the trained one. */
+async function loadFullFineTune(folder: string): Promise<Checkpoint> {
+  const manifestFile = join(folder, FULL_FINE_TUNE_MANIFEST);
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { base?: unknown; tokenizer?: unknown };
+  if (typeof manifest.base !== 'string') throw new SlingError('MODEL_INVALID', 'the manifest does not name its base model', { file: manifestFile, field: 'base' });
+  const base = await loadCheckpoint(manifest.base, { tokenizerPath: typeof manifest.tokenizer === 'string' ? manifest.tokenizer : undefined });
+  const weightsFile = join(folder, 'model.safetensors');
+  const { tensors } = readSafetensors(weightsFile);
+  for (const name of base.tensors.keys()) {
+    if (!tensors.has(name)) throw new SlingError('MODEL_INVALID', `the fine-tuned weights lack "${name}" of the base`, { file: weightsFile, field: name });
+  }
+  return { ...base, tensors, source: folder };
 }
 
 function loadLlama2c(path: string, tokenizerPath?: string): Checkpoint {

@@ -85,8 +85,9 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   out.end();
   await once(out, 'finish');
 
-  // LoRA is the product's main path, also on the untrained fallback (where it needs a larger learning rate).
-  const method = 'lora';
+  // LoRA cannot sharpen an untrained model's output head (its embeddings and norms stay frozen and tiny), so
+  // the untrained fallback is trained fully; real bases get LoRA, the product's main path.
+  const method = base.untrained ? 'full' : 'lora';
   const tunedModel = `${base.name}-spam-${method}`;
   const recipe = {
     model: base.uri,

@@ -50,9 +50,15 @@ export async function trainJob(context: JobContext<TrainJobPayload>): Promise<Js
   if (recipe.method === 'lora') {
     for (const file of ['adapter_config.json', 'adapter_model.safetensors']) artifacts[file] = (await context.workspace.artifacts.putFile(join(summary.output, file))).uri;
   } else {
-    const { files } = await exportRun(recipe.out, 'merged-gguf', join(recipe.out, 'export', 'merged-gguf'));
-    uri = files[0];
-    artifacts['model.gguf'] = (await context.workspace.artifacts.putFile(uri)).uri;
+    // The model folder (weights + manifest naming the base) is what Sling loads; a GGUF copy is a bonus for
+    // llama.cpp users and not every tokenizer can be written to GGUF yet.
+    artifacts['model.safetensors'] = (await context.workspace.artifacts.putFile(join(summary.output, 'model.safetensors'))).uri;
+    try {
+      const { files } = await exportRun(recipe.out, 'merged-gguf', join(recipe.out, 'export', 'merged-gguf'));
+      artifacts['model.gguf'] = (await context.workspace.artifacts.putFile(files[0])).uri;
+    } catch (error) {
+      await context.log(`no GGUF copy of the model: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const existing = await context.store.models.get(name);
   if (existing) await context.log(`a model named "${name}" already exists; not registering this run`);
