@@ -41,6 +41,8 @@ export async function seedDashboard(store: Store, client: OpenAI, models: string
   for (let index = 0; index < 4; index++) {
     await client.chat.completions.create({ model: models[index % models.length], messages: [rows[index].messages[0] as { role: 'user'; content: string }], max_tokens: 4 }, { headers: { 'x-sling-tags': `seed=logs,row=${index}` } });
   }
+  // One refused request, so the error filter has something to show.
+  await client.chat.completions.create({ model: models[0], messages: [{ role: 'user', content: 'hi' }], temperature: 9 }, { headers: { 'x-sling-tags': 'seed=logs' } }).catch(() => undefined);
 
   const job = await store.jobs.enqueue({ kind: 'train', payload: { name: 'ui-fixture', model: 'tiny-random', data: 'fpb-sample', note: 'fixture metrics for the dashboard test' } });
   await store.jobs.claim('test-worker', ['train']);

@@ -13,6 +13,8 @@ import type { ApiKeyRecord } from './api-keys.ts';
 export interface Exchange {
   started: number;
   model: string | null;
+  /** True once `model` named a served model: only then is it a metrics label (callers could send any string). */
+  modelResolved: boolean;
   adapter: string | null;
   request: Record<string, unknown>;
   response: Record<string, unknown> | null;
@@ -52,6 +54,7 @@ export class ExchangeRecorder {
       const exchange: Exchange = {
         started: performance.now(),
         model: null,
+        modelResolved: false,
         adapter: null,
         request: {},
         response: null,
@@ -75,7 +78,7 @@ export class ExchangeRecorder {
     const exchange = c.get('exchange');
     const latencyMs = performance.now() - exchange.started;
     this.options.metrics.observe({
-      model: exchange.model ?? '(none)',
+      model: exchange.modelResolved && exchange.model ? exchange.model : '(unresolved)',
       status,
       latencyMs,
       promptTokens: exchange.promptTokens ?? 0,

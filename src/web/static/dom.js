@@ -31,8 +31,10 @@ export function errorBox(error) {
   return h('div', { className: 'error' }, error.message ?? String(error));
 }
 
+const significant = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
+
 /** Creates a Chart.js line chart in a fixed-height box; returns the chart. */
-export function lineChart(container, { labels, datasets, yTitle, xTitle }) {
+export function lineChart(container, { labels, datasets, yTitle, xTitle, y2Title }) {
   const canvas = h('canvas');
   container.append(h('div', { className: 'chart' }, canvas));
   return new window.Chart(canvas, {
@@ -42,7 +44,12 @@ export function lineChart(container, { labels, datasets, yTitle, xTitle }) {
       animation: false,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: false },
-      scales: { x: { title: { display: Boolean(xTitle), text: xTitle } }, y: { title: { display: Boolean(yTitle), text: yTitle } } },
+      scales: {
+        x: { title: { display: Boolean(xTitle), text: xTitle } },
+        y: { title: { display: Boolean(yTitle), text: yTitle }, ticks: { callback: (value) => significant.format(value) } },
+        // A second axis on the right for datasets with yAxisID 'y2' (e.g. request counts next to dollars).
+        ...(y2Title ? { y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: y2Title } } } : {}),
+      },
     },
   });
 }

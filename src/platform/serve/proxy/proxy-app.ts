@@ -48,8 +48,10 @@ export function createProxyApp(options: ProxyOptions): ProxyApp {
   /** Log branches of responses still streaming. */
   const branches = new Set<Promise<void>>();
 
+  // Metrics label: the model only when the upstream accepted the request (callers can send any string).
+  const label = (model: string | null, status: number) => (status < 400 ? model ?? '(none)' : '(failed)');
   const record = (log: RequestLogInput) => {
-    metrics.observe({ model: log.model ?? '(none)', status: log.status, latencyMs: log.latencyMs ?? 0, promptTokens: log.promptTokens ?? 0, completionTokens: log.completionTokens ?? 0 });
+    metrics.observe({ model: label(log.model, log.status), status: log.status, latencyMs: log.latencyMs ?? 0, promptTokens: log.promptTokens ?? 0, completionTokens: log.completionTokens ?? 0 });
     if (!options.logs) return;
     const write = Promise.resolve()
       .then(() => options.logs!.insert(log))
@@ -103,7 +105,7 @@ export function createProxyApp(options: ProxyOptions): ProxyApp {
         details: { source: 'proxy', adapter: null, cost, computeMs: null },
       };
       if (log) record(entry);
-      else metrics.observe({ model: entry.model ?? '(none)', status, latencyMs: entry.latencyMs ?? 0, promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0 });
+      else metrics.observe({ model: label(entry.model, status), status, latencyMs: entry.latencyMs ?? 0, promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0 });
     };
 
     let answer: Response;

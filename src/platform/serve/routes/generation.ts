@@ -39,6 +39,7 @@ export async function answerGeneration(
   const exchange = c.get('exchange');
   exchange.model = job.model;
   const resolved = await dependencies.registry.resolve(job.model);
+  exchange.modelResolved = true;
   exchange.adapter = resolved.adapter?.name ?? null;
   const id = `${shapes.idPrefix}-${randomBytes(12).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);

@@ -21,7 +21,13 @@ async function jsonBody(c: Context<ServeEnv>): Promise<unknown> {
   } catch {
     throw badRequest('the request body is not valid JSON', null, 'invalid_json');
   }
-  if (typeof body === 'object' && body !== null) c.get('exchange').request = body as Record<string, unknown>;
+  if (typeof body === 'object' && body !== null) {
+    const exchange = c.get('exchange');
+    exchange.request = body as Record<string, unknown>;
+    // Known before validation, so refused requests are still filed under their model.
+    const model = (body as { model?: unknown }).model;
+    if (typeof model === 'string') exchange.model = model.slice(0, 256);
+  }
   return body;
 }
 

@@ -29,9 +29,9 @@ export async function render(root) {
       lineChart(latency, { labels, yTitle: 'latency (ms)', datasets: [
         { label: 'p50', data: series.buckets.map((bucket) => bucket.p50LatencyMs), borderColor: '#4f7cac' },
         { label: 'p95', data: series.buckets.map((bucket) => bucket.p95LatencyMs), borderColor: '#d1603d' }] }),
-      lineChart(cost, { labels, yTitle: 'cost ($) / requests', datasets: [
+      lineChart(cost, { labels, yTitle: 'cost ($)', y2Title: 'requests', datasets: [
         { label: 'cost ($)', data: series.buckets.map((bucket) => bucket.cost), borderColor: '#3c9d5d' },
-        { label: 'requests', data: series.buckets.map((bucket) => bucket.requests), borderColor: '#8e6bbf', yAxisID: 'y' }] }),
+        { label: 'requests', data: series.buckets.map((bucket) => bucket.requests), borderColor: '#8e6bbf', yAxisID: 'y2' }] }),
     ];
     list.replaceChildren(table(['time', 'model', 'endpoint', 'status', 'latency (ms)', 'tokens in/out', 'tags', ''], logs.map((log) =>
       h('tr', { className: log.status >= 400 ? 'failed' : '' },
