@@ -219,3 +219,18 @@ test('a long generation does not hold up a request that arrives while it runs', 
   assert.equal(short.usage?.completion_tokens, 3);
   assert.ok(chunksWhenShortDone < chunks - 100, `the short request finished after ${chunksWhenShortDone} of ${chunks} chunks of the long one`);
 });
+
+test('a client that hangs up on a plain (non-streamed) request stops its generation too', async () => {
+  const controller = new AbortController();
+  const pending = client.chat.completions.create({ model: 'tiny', messages: hello, max_tokens: 2000, temperature: 0 }, { signal: controller.signal, headers: { 'x-sling-tags': 'case=hangup' } });
+  setTimeout(() => controller.abort(), 150);
+  await assert.rejects(pending);
+  let log;
+  for (let attempt = 0; attempt < 100 && !log; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.stack.recorder.flush();
+    [log] = await server.stack.logs!.list({ tags: { case: 'hangup' } });
+  }
+  assert.equal(log?.status, 499);
+  assert.ok(log!.completionTokens! < 2000, `generation went on for ${log!.completionTokens} tokens`);
+});

@@ -56,8 +56,14 @@ export async function answerGeneration(
 
   if (!job.stream) {
     try {
-      const output = await resolved.scheduler.submit({ prompt: job.prompt, params: job.params, adapter: resolved.adapter });
+      // A client that hangs up stops its row: nobody would read the answer.
+      const signal = c.req.raw.signal;
+      const output = await resolved.scheduler.submit({ prompt: job.prompt, params: job.params, adapter: resolved.adapter, signal });
       account(output);
+      if (signal.aborted) {
+        exchange.error = 'the client closed the connection before the answer was ready';
+        return c.json(exchange.response!, 499 as 200);
+      }
       return c.json(exchange.response!);
     } finally {
       resolved.release();
