@@ -68,6 +68,29 @@ export function completionOf(state: AutomatonState): string {
   return text;
 }
 
+/**
+ * Length of completionOf(state) without building it. A frame's parents never change while it exists (a parent
+ * is replaced only after its child is popped), so what a frame and everything under it add once the frames
+ * above are closed is cached per frame object; only the top frame's completion is built each time.
+ */
+const closedBelow = new WeakMap<Frame, number>();
+
+export function completionLength(state: AutomatonState): number {
+  const top = state.length - 1;
+  if (top < 0) return 0;
+  return state[top].completion().length + (top > 0 ? closedLength(state, top - 1) : 0);
+}
+
+function closedLength(state: AutomatonState, index: number): number {
+  const frame = state[index];
+  let length = closedBelow.get(frame);
+  if (length === undefined) {
+    length = frame.afterChild().completion().length + (index > 0 ? closedLength(state, index - 1) : 0);
+    closedBelow.set(frame, length);
+  }
+  return length;
+}
+
 export function stateKey(state: AutomatonState, clamp: number): string {
   return state.map((frame) => frame.key(clamp)).join('|');
 }

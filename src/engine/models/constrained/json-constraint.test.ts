@@ -5,7 +5,7 @@ import { seededRandom, type Random } from '../generate/seeded-random.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { schemaProblems } from './json-check.ts';
 import { jsonConstraint, type ResponseFormat } from './json-constraint.ts';
-import { advanceBytes, completionOf, isAccepting } from './json-automaton.ts';
+import { advanceBytes, completionLength, completionOf, isAccepting } from './json-automaton.ts';
 import { randomSchema } from './random-schema.ts';
 
 /** Byte tokens plus some multi-byte pieces, like a real BPE vocabulary with byte fallback. */
@@ -33,6 +33,7 @@ function generate(format: ResponseFormat, tokenizer: Tokenizer, random: Random, 
       for (let id = 0; id < tokenizer.vocabSize; id++) {
         const eos = tokenizer.eosIds.includes(id);
         const next = eos || tokenizer.isSpecial(id) ? null : advanceBytes(state, tokenizer.tokenBytes(id));
+        if (next) assert.equal(completionLength(next), completionOf(next).length);
         const expected = eos ? isAccepting(state) : next !== null && completionOf(next).length + 1 <= maxTokens - step - 1;
         assert.equal(mask[id] === 1, expected, `token ${id} at step ${step} after ${JSON.stringify(new TextDecoder().decode(Uint8Array.from(bytes)))} (${JSON.stringify(format)}), ending ${JSON.stringify(completionOf(state))} → ${next ? JSON.stringify(completionOf(next)) : "rejected"}`);
       }

@@ -8,7 +8,7 @@
  */
 import { SlingError } from '../../../core/errors.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { advance, advanceBytes, completionOf, initialState, isAccepting, isDone, stateKey, type AutomatonState } from './json-automaton.ts';
+import { advance, advanceBytes, completionLength, completionOf, initialState, isAccepting, isDone, stateKey, type AutomatonState } from './json-automaton.ts';
 import { minimalValue } from './json-frames.ts';
 import { SchemaCompiler, type GrammarNode } from './schema-nodes.ts';
 import { vocabularyTrie, type TrieNode, type VocabularyTrie } from './vocabulary-trie.ts';
@@ -69,7 +69,7 @@ export class JsonConstraint {
     const mask = new Uint8Array(this.tokenizer.vocabSize);
     const { ids, deltas } = this.tokensFor(state);
     // After this token: ending + delta bytes, then EOS, within tokensLeft − 1.
-    const budget = tokensLeft - 2 - completionOf(state).length;
+    const budget = tokensLeft - 2 - completionLength(state);
     for (let index = 0; index < ids.length; index++) if (deltas[index] <= budget) mask[ids[index]] = 1;
     if (isAccepting(state)) for (const id of this.tokenizer.eosIds) mask[id] = 1;
     return mask;
@@ -85,13 +85,13 @@ export class JsonConstraint {
     if (!entry) {
       const ids: number[] = [];
       const deltas: number[] = [];
-      const before = completionOf(state).length;
+      const before = completionLength(state);
       const walk = (node: TrieNode, current: AutomatonState) => {
         for (const [byte, child] of node.children) {
           const next = advance(current, byte);
           if (!next) continue;
           if (child.tokens.length > 0) {
-            const delta = Math.min(32767, completionOf(next).length - before);
+            const delta = Math.min(32767, completionLength(next) - before);
             for (const id of child.tokens) {
               ids.push(id);
               deltas.push(delta);
