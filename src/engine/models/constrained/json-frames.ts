@@ -33,6 +33,8 @@ const completeRetry: StepResult = { kind: 'completeRetry' };
 const replace = (frame: Frame): StepResult => ({ kind: 'replace', frame });
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
 
+// *** frames by node kind, shortest values ***
+
 export function frameFor(node: GrammarNode): Frame {
   switch (node.kind) {
     case 'object': return new ObjectFrame(node.id, node.properties, 'open', 0, false, '', -1);
@@ -69,6 +71,8 @@ function requiredTail(properties: PropertyNode[], start: number, comma: boolean)
   const parts = properties.slice(start).filter((property) => property.required).map((property) => `"${property.key}":${minimalValue(property.value)}`);
   return parts.length === 0 ? '' : (comma ? ',' : '') + parts.join(',');
 }
+
+// *** objects with known properties ***
 
 class ObjectFrame implements Frame {
   constructor(
@@ -166,6 +170,8 @@ class ObjectFrame implements Frame {
   }
 }
 
+// *** free-form objects (json_object mode, untyped values) ***
+
 class FreeObjectFrame implements Frame {
   constructor(
     readonly id: number,
@@ -218,6 +224,8 @@ class FreeObjectFrame implements Frame {
   }
 }
 
+// *** arrays ***
+
 class ArrayFrame implements Frame {
   constructor(
     readonly id: number,
@@ -269,6 +277,8 @@ class ArrayFrame implements Frame {
     return `a${this.id}:${this.phase}:${Math.min(this.maxItems - this.count, clamp)}:${Math.min(Math.max(0, this.minItems - this.count), clamp)}`;
   }
 }
+
+// *** strings (UTF-8 checked byte by byte) ***
 
 class StringFrame implements Frame {
   constructor(
@@ -325,6 +335,8 @@ class StringFrame implements Frame {
   }
 }
 
+// *** numbers ***
+
 class NumberFrame implements Frame {
   /** Bounds that keep numbers finite in length (and exactly representable as doubles). */
   static readonly maxIntegerDigits = 12;
@@ -373,6 +385,8 @@ class NumberFrame implements Frame {
 
 }
 
+// *** literals: enum, const, true / false / null ***
+
 class LiteralFrame implements Frame {
   constructor(readonly id: number, readonly values: string[], readonly prefix: string) {}
 
@@ -399,6 +413,8 @@ class LiteralFrame implements Frame {
     return `l${this.id}:${this.prefix}`;
   }
 }
+
+// *** unions ***
 
 /** Chooses the alternative by the first byte, then becomes that alternative's frame. */
 class UnionFrame implements Frame {
