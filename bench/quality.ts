@@ -44,8 +44,8 @@ const flag = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
-const fpbSteps = flag('fpb-steps', 60);
-const conllSteps = flag('conll-steps', 60);
+const fpbSteps = flag('fpb-steps', 200);
+const conllSteps = flag('conll-steps', 200);
 const conllTrain = flag('conll-train', 2000);
 const conllTest = flag('conll-test', 100);
 const batchSize = 4;
