@@ -91,30 +91,36 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
     for (long item = 0; item < batch; item++) kernel(problem_at(item), 0, m, 0, n, workspace.a, workspace.b);
     return;
   }
-  // Independent batch items (C not overlapping) are dealt out whole; otherwise each item is cut into column
-  // (or row) strips at tile boundaries, and items run one after another to keep their order.
-  if (batch >= parts && (strideC >= m * n)) {
-    threads.run(parts, [&](int part, ThreadWorkspace &workspace) {
-      const long first = batch * part / parts, last = batch * (part + 1) / parts;
+  // Twice as many parts as threads: a worker that claimed a part and then got no core (another process on
+  // the other core) holds up only a quarter of the work, and the caller takes the rest.
+  const int wanted = 2 * parts;
+  // Independent batch items (C not overlapping) are dealt out whole; otherwise each item is cut into a grid of
+  // row x column blocks at tile boundaries, and items run one after another to keep their order.
+  if (batch >= wanted && (strideC >= m * n)) {
+    threads.run(wanted, [&](int part, ThreadWorkspace &workspace) {
+      const long first = batch * part / wanted, last = batch * (part + 1) / wanted;
       for (long item = first; item < last; item++)
         kernel(problem_at(item), 0, m, 0, n, workspace.a, workspace.b);
     });
     return;
   }
+  // A grid of rowParts x colParts blocks costs colParts packings of A and rowParts packings of B in total;
+  // 2 column blocks keep that low while allowing 2 x threads parts. Few rows (decode): columns only.
+  const long rowTiles = (m + tile.mr - 1) / tile.mr, colTiles = (n + tile.nr - 1) / tile.nr;
+  long rowParts, colParts;
+  if (rowTiles >= 2L * parts && colTiles >= 4) rowParts = parts, colParts = 2;
+  else if (rowTiles >= colTiles) rowParts = rowTiles < wanted ? rowTiles : wanted, colParts = 1;
+  else rowParts = 1, colParts = colTiles < wanted ? colTiles : wanted;
+  auto cut = [](long tiles, long pieces, long index, long unit, long extent) {
+    return index == pieces ? extent : tiles * index / pieces * unit;
+  };
   for (long item = 0; item < batch; item++) {
     const GemmProblem<BInput> p = problem_at(item);
-    // Prefer row strips: each thread then packs only its own rows of A (the strided, costlier packing) and
-    // re-packs B, which is a contiguous copy; column strips only when there are too few rows to share.
-    const bool splitColumns = m < 4L * parts * tile.mr && n > m;
-    const long unit = splitColumns ? tile.nr : tile.mr;
-    const long tiles = ((splitColumns ? n : m) + unit - 1) / unit;
-    const int used = tiles < parts ? (int)tiles : parts;
-    threads.run(used, [&](int part, ThreadWorkspace &workspace) {
-      const long extent = splitColumns ? n : m;
-      const long from = tiles * part / used * unit;
-      const long to = part == used - 1 ? extent : tiles * (part + 1) / used * unit;
-      if (splitColumns) kernel(p, 0, m, from, to, workspace.a, workspace.b);
-      else kernel(p, from, to, 0, n, workspace.a, workspace.b);
+    threads.run((int)(rowParts * colParts), [&](int part, ThreadWorkspace &workspace) {
+      const long row = part / colParts, column = part % colParts;
+      kernel(p, cut(rowTiles, rowParts, row, tile.mr, m), cut(rowTiles, rowParts, row + 1, tile.mr, m),
+             cut(colTiles, colParts, column, tile.nr, n), cut(colTiles, colParts, column + 1, tile.nr, n),
+             workspace.a, workspace.b);
     });
   }
 }
