@@ -135,7 +135,7 @@ for (const row of table) console.log(line(row));
 console.log(`reference (plain TypeScript) fp32 256³: ${results.reference_fp32_256} GFLOP/s`);
 
 // *** thread threshold sweep: one thread vs all threads at small sizes ***
-console.log('\nthread threshold sweep (square n³, GFLOP/s, 1 thread vs all threads; crossover = first n where all threads win):');
+if (threads > 1) console.log('\nthread threshold sweep (square n³, GFLOP/s, 1 thread vs all threads; crossover = first n where all threads win):');
 const sweep = [16, 24, 32, 48, 64, 96, 128, 192, 256];
 for (const [name, backend] of threads > 1 ? backends : []) {
   const cells: string[] = [];
