@@ -65,7 +65,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend & {
     let parts = 1;
     if (pool && flops >= backend.threshold && (separateC || r.strideC === 0)) {
       extraThreads ??= pool.readyWorkers();
-      parts = 1 + extraThreads;
+      // Twice as many parts as threads: a worker that claimed a part and then got no core holds up less work.
+      parts = extraThreads > 0 ? 2 * (1 + extraThreads) : 1;
     }
     // Whole batch items when there are enough independent ones, else strips of C at tile boundaries.
     // Row strips let each thread pack only its rows of A (the strided packing); columns when rows are few.
