@@ -101,9 +101,11 @@ export class ModelRegistry {
 
   /** `BASE` or `BASE:ADAPTER` → a runner, its scheduler and the loaded adapter. Unknown names are 404s. */
   async resolve(model: string): Promise<ResolvedModel> {
+    // `ft:BASE:SUFFIX:ftjob-N` (a fine-tuning job's model, OpenAI style) is BASE with the adapter of that full name.
+    const fineTuned = /^ft:([^:]+):/.exec(model);
     const separator = model.indexOf(':');
-    const baseName = separator < 0 ? model : model.slice(0, separator);
-    const adapterName = separator < 0 ? null : model.slice(separator + 1);
+    const baseName = fineTuned ? fineTuned[1] : separator < 0 ? model : model.slice(0, separator);
+    const adapterName = fineTuned ? model : separator < 0 ? null : model.slice(separator + 1);
     const { runner, scheduler } = await this.base(baseName);
     if (adapterName === null) return { id: model, base: baseName, runner, scheduler, adapter: null, release: () => undefined };
     const source = (await this.catalog()).find((candidate) => candidate.name === adapterName);

@@ -13,6 +13,7 @@ import { ApiKeyService } from './api-keys.ts';
 import { createServeApp, type ServeApp } from './app.ts';
 import type { ServeEnv } from './exchange-log.ts';
 import { ModelRegistry } from './model-registry.ts';
+import { registerFineTuningRoutes } from './fine-tuning/index.ts';
 import { RequestLogRepository } from './request-logs.ts';
 import type { BaseModelSpec } from './serving-model.ts';
 
@@ -55,7 +56,7 @@ export function createServeStack(options: ServeStackOptions): ServeStack {
     keys,
     logs,
     defaultRateLimit: options.defaultRateLimit,
-    extend: options.extend ? (app) => options.extend!(app, { registry, keys, workspace }) : undefined,
+    extend: (app) => (registerFineTuningRoutes(app, { workspace, models: options.models }), options.extend?.(app, { registry, keys, workspace })),
   });
   return { ...served, registry, keys, logs };
 }

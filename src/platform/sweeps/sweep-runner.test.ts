@@ -41,7 +41,6 @@ test('a sweep runs its trials as jobs in workers, prunes with ASHA, ranks them a
     await Promise.all(running);
 
     assert.equal(outcome.trials.length, 5);
-    if (process.env.SWEEP_DEBUG) console.log(outcome.trials.map((trial) => [trial.number, trial.status, trial.objective, trial.result?.steps, JSON.stringify(trial.result?.prunedAt)]));
     assert.ok(outcome.trials.every((trial) => trial.status === 'succeeded' || trial.status === 'pruned'), JSON.stringify(outcome.trials.map((trial) => [trial.status, trial.result])));
     const succeeded = outcome.trials.filter((trial) => trial.status === 'succeeded');
     assert.ok(succeeded.length >= 1);
