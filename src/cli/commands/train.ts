@@ -11,6 +11,7 @@ import { SlingError } from '../../core/errors.ts';
 import { loadRecipe } from '../../engine/train/recipe/load-recipe.ts';
 import { runTraining, type TrainingSummary } from '../../engine/train/train-run.ts';
 import '../../platform/training/index.ts';
+import { trainWithRemoteBackend } from '../../platform/remote-training/train-backend.ts';
 
 interface TrainFlags {
   config?: string; model?: string; tokenizer?: string; data?: string; validation?: string; validationFraction?: string; out?: string;
@@ -19,6 +20,7 @@ interface TrainFlags {
   epochs?: string; maxSteps?: string; batchSize?: string; gradAccum?: string; maxSeqLen?: string; packing?: boolean;
   seed?: string; evalInterval?: string; checkpointInterval?: string; patience?: string; bf16?: boolean;
   template?: string; skipInvalid?: boolean; resume?: boolean; json?: boolean; progress?: boolean;
+  backend?: string; baseUrl?: string; apiKeyEnv?: string; suffix?: string; name?: string;
 }
 
 function number(value: string | undefined, flag: string): number | undefined {
@@ -91,8 +93,13 @@ export function register(program: Command): void {
     .option('--resume', 'continue from the newest checkpoint in --out')
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress bar (one line per evaluation instead)')
+    .option('--backend <kind>', 'local (default) or remote: any OpenAI-compatible fine-tuning API (see --base-url)', 'local')
+    .option('--base-url <url>', 'remote: the provider\'s API base URL, e.g. http://host:8080/v1')
+    .option('--api-key-env <name>', 'remote: environment variable holding the API key', 'OPENAI_API_KEY')
+    .option('--suffix <text>', 'remote: suffix for the fine-tuned model name').option('--name <name>', 'remote: register the model under this name')
     .action(async (flags: TrainFlags) => {
-      const recipe = loadRecipe(flags.config, overridesFromFlags(flags));
+      const recipe = loadRecipe(flags.config, overridesFromFlags({ ...flags, out: flags.out ?? (flags.backend === 'remote' ? 'remote' : undefined) }));
+      if (flags.backend === 'remote') return trainWithRemoteBackend(recipe, flags);
       const interactive = flags.progress !== false && process.stderr.isTTY === true;
       const bar = new cliProgress.SingleBar({
         format: 'step {value}/{total} | epoch {epoch} | loss {loss} | val {validation} | {speed} tok/s | ETA {eta_formatted}',
