@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SlingError } from '../../core/errors.ts';
+import { JobBus } from '../../platform/fleet/index.ts';
 import { Worker } from '../../platform/jobs/index.ts';
 import { readSweepFile, runSweep, sweepHtmlReport, SweepRepository, type Sweep, type Trial } from '../../platform/sweeps/index.ts';
 import { trialsTable } from '../../platform/sweeps/sweep-report.ts';
@@ -59,6 +60,8 @@ export function register(program: Command): void {
         const workerCount = integer(flags.workers, 'workers', 0);
         const workers = Array.from({ length: workerCount }, () => new Worker(workspace, { kinds: ['sweep-trial'], pollIntervalMs: 250 }));
         const running = workers.map((worker) => worker.run());
+        // On PostgreSQL, trials also go to the fleet through pg-boss (any `sling fleet-worker` may take them).
+        const bus = workspace.store.dialect === 'postgres' ? await JobBus.open(process.env.SLING_DATABASE_URL || workspace.config.database_url!) : null;
         const controller = new AbortController();
         const stop = () => controller.abort();
         process.once('SIGINT', stop);
@@ -68,6 +71,7 @@ export function register(program: Command): void {
             pollIntervalMs: integer(flags.poll, 'poll', 10),
             signal: controller.signal,
             onEvent: (line) => (flags.json ? undefined : console.error(line)),
+            announce: bus ? (job) => bus.announce(job) : undefined,
           });
           if (flags.report) writeFileSync(flags.report, sweepHtmlReport(outcome.sweep, outcome.trials));
           if (flags.json) console.log(JSON.stringify({ sweep: outcome.sweep, trials: outcome.trials }));
@@ -76,6 +80,7 @@ export function register(program: Command): void {
           process.off('SIGINT', stop);
           workers.forEach((worker) => worker.stop());
           await Promise.all(running);
+          await bus?.close();
         }
       }),
     );

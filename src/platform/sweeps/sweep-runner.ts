@@ -9,6 +9,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Job } from '../store/records.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { bestTrial, observationsOf } from './ranking.ts';
 import { createSampler } from './samplers.ts';
@@ -25,6 +26,8 @@ export interface RunSweepOptions {
   maxAttempts?: number;
   signal?: AbortSignal;
   onEvent?: (line: string) => void;
+  /** Called after each trial job is stored: the fleet's pg-boss announcement on PostgreSQL. */
+  announce?: (job: Job) => Promise<void>;
 }
 
 export interface SweepOutcome {
@@ -63,6 +66,7 @@ export async function runSweep(workspace: Workspace, config: SweepConfig | null,
       const trial = await sweeps.addTrial(sweep.id, created, parameters);
       const job = await store.jobs.enqueue({ kind: 'sweep-trial', payload: { sweepId: sweep.id, trialId: trial.id } satisfies SweepTrialPayload as unknown as Record<string, number>, maxAttempts: options.maxAttempts ?? 3 });
       await sweeps.setTrialJob(trial.id, job.id);
+      await options.announce?.(job);
       say(`trial ${created} queued as job ${job.id}: ${JSON.stringify(parameters)}`);
       created += 1;
       exhausted = created >= limit;

@@ -67,7 +67,8 @@ export async function openWorkspace(options: LocateOptions = {}): Promise<Worksp
 export async function openWorkspaceAt(root: string, env: NodeJS.ProcessEnv = process.env): Promise<Workspace> {
   const config = readConfig(join(root, CONFIG_FILE));
   const databaseUrl = env.SLING_DATABASE_URL || config.database_url;
-  const artifacts = new ArtifactStore(resolve(root, config.artifacts));
+  // SLING_ARTIFACTS / SLING_CHECKPOINTS point a fleet of workers at one shared folder (platform/fleet).
+  const artifacts = new ArtifactStore(resolve(root, env.SLING_ARTIFACTS || config.artifacts));
   mkdirSync(artifacts.root, { recursive: true });
   const sqlitePath = resolve(root, config.database);
   if (!databaseUrl) await backupBeforeMigrating(sqlitePath);
@@ -77,7 +78,7 @@ export async function openWorkspaceAt(root: string, env: NodeJS.ProcessEnv = pro
     config,
     store,
     artifacts,
-    checkpointDir: (jobId) => resolve(root, config.checkpoints, `job-${jobId}`),
+    checkpointDir: (jobId) => resolve(root, env.SLING_CHECKPOINTS || config.checkpoints, `job-${jobId}`),
     close: () => store.close(),
   };
 }
