@@ -82,7 +82,7 @@ test('a time budget stops running trials; a bad objective names its field', { sk
   const folder = mkdtempSync(join(tmpdir(), 'sling-sweep-budget-'));
   const workspace = await initWorkspace(folder);
   try {
-    const recipe = { model: stories, data: { train: writeData(folder), validation_fraction: 0.25 }, max_steps: 400, batch_size: 2, eval_interval: 50, lora: { r: 2 } };
+    const recipe = { model: stories, data: { train: writeData(folder), validation_fraction: 0.25, max_sequence_length: 16 }, epochs: 200, batch_size: 2, eval_interval: 50, lora: { r: 2 } };
     assert.throws(() => parseSweepConfig({ recipe, space: { epochs: { int: [1, 2] } }, objective: { metric: 'accuracy' } }), (error: unknown) => error instanceof SlingError && error.field === 'objective.dataset');
     assert.throws(() => parseSweepConfig({ recipe, space: { 'lora.rank': { choice: [1] } } }), /unknown recipe key "lora.rank"/);
     const config = parseSweepConfig({ recipe, space: { 'lora.alpha': { choice: [2, 4, 8] } }, algorithm: 'grid', concurrency: 1, time_budget: 2 });

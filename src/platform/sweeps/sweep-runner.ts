@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../store/records.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { bestTrial, observationsOf } from './ranking.ts';
+import { isConnectionError, retrying } from './retrying.ts';
 import { createSampler } from './samplers.ts';
 import { applyParameters } from './search-space.ts';
 import type { SweepConfig } from './sweep-config.ts';
@@ -48,15 +49,31 @@ export async function runSweep(workspace: Workspace, config: SweepConfig | null,
   const deadline = settings.timeBudgetSeconds === null ? Infinity : sweep.createdAt + settings.timeBudgetSeconds * 1000;
   const say = options.onEvent ?? (() => {});
   const poll = options.pollIntervalMs ?? 500;
-  let stopReason: 'completed' | 'time-budget' | 'interrupted' = 'completed';
+  let stopReason = 'completed' as 'completed' | 'time-budget' | 'interrupted';
 
+  let failures = 0;
   for (;;) {
+    let step: 'continue' | 'stop';
+    try {
+      step = await controlOnce();
+      failures = 0;
+    } catch (error) {
+      // The database restarting is not the sweep's end: wait and look again (a real fault still ends it).
+      if (!isConnectionError(error) || ++failures > 120) throw error;
+      say(`store unavailable, retrying: ${(error as Error).message}`);
+      step = 'continue';
+    }
+    if (step === 'stop') break;
+    await sleep(poll, undefined, { signal: options.signal }).catch(() => undefined);
+  }
+
+  async function controlOnce(): Promise<'continue' | 'stop'> {
     const trials = await settleFinishedJobs(workspace, sweeps, await sweeps.trials(sweep.id), say);
     const active = trials.filter((trial) => !FINAL_TRIAL_STATUSES.includes(trial.status));
     if (options.signal?.aborted || Date.now() >= deadline) {
       stopReason = options.signal?.aborted ? 'interrupted' : 'time-budget';
       for (const trial of active) await stopTrial(workspace, sweeps, trial, stopReason);
-      break;
+      return 'stop';
     }
     let created = trials.length;
     let exhausted = created >= limit;
@@ -71,11 +88,10 @@ export async function runSweep(workspace: Workspace, config: SweepConfig | null,
       created += 1;
       exhausted = created >= limit;
     }
-    if (active.length === 0 && created === trials.length) break; // nothing running and nothing new to try
-    await sleep(poll, undefined, { signal: options.signal }).catch(() => undefined);
+    return active.length === 0 && created === trials.length ? 'stop' : 'continue'; // stop: nothing running, nothing new to try
   }
 
-  const trials = await sweeps.trials(sweep.id);
+  const trials = await retrying(() => sweeps.trials(sweep.id));
   const best = bestTrial(trials, settings.objective.goal);
   const exportDir = best ? exportBest(workspace, sweep, best) : null;
   const counts = Object.fromEntries(['succeeded', 'pruned', 'failed', 'stopped'].map((status) => [status, trials.filter((trial) => trial.status === status).length]));

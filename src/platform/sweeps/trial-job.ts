@@ -15,6 +15,7 @@ import type { JsonObject } from '../store/records.ts';
 import { trainJob, type TrainJobPayload } from '../training/train-job.ts';
 import { continuesAtRung, rungOf } from './asha.ts';
 import { applyParameters } from './search-space.ts';
+import { retrying } from './retrying.ts';
 import { SweepRepository } from './sweep-repository.ts';
 
 export interface SweepTrialPayload {
@@ -35,7 +36,7 @@ export async function sweepTrialJob(context: JobContext<SweepTrialPayload>): Pro
   if (trial.status !== 'queued' && trial.status !== 'running') return { trial: trial.id, status: trial.status, note: 'already has a result' };
   const sweep = await sweeps.require(trial.sweepId);
   const { config } = sweep;
-  await sweeps.markTrialRunning(trial.id);
+  await retrying(() => sweeps.markTrialRunning(trial.id));
 
   const pruning = new AbortController();
   let prunedAt: { step: number; rung: number; value: number } | null = null;
@@ -44,11 +45,11 @@ export async function sweepTrialJob(context: JobContext<SweepTrialPayload>): Pro
     if (!asha || prunedAt) return;
     const rung = rungOf(step, asha);
     if (rung < 0) return;
-    await sweeps.recordRung(sweep.id, trial.id, rung, step, value);
-    const mine = (await sweeps.rungValue(trial.id, rung)) ?? value;
-    if (!continuesAtRung(mine, await sweeps.rungValues(sweep.id, rung), asha.reductionFactor)) {
+    await retrying(() => sweeps.recordRung(sweep.id, trial.id, rung, step, value));
+    const mine = (await retrying(() => sweeps.rungValue(trial.id, rung))) ?? value;
+    if (!continuesAtRung(mine, await retrying(() => sweeps.rungValues(sweep.id, rung)), asha.reductionFactor)) {
       prunedAt = { step, rung, value: mine };
-      await context.log(`pruned by ASHA at rung ${rung} (step ${step}): validation loss ${mine.toFixed(4)} is not in the best 1/${asha.reductionFactor}`);
+      await retrying(() => context.log(`pruned by ASHA at rung ${rung} (step ${step}): validation loss ${mine.toFixed(4)} is not in the best 1/${asha.reductionFactor}`));
       pruning.abort(new Error('pruned'));
     }
   };
@@ -60,8 +61,11 @@ export async function sweepTrialJob(context: JobContext<SweepTrialPayload>): Pro
     ...context,
     payload: { recipe, name } satisfies TrainJobPayload,
     signal: AbortSignal.any([context.signal, pruning.signal]),
+    // Writes wait out a database restart instead of failing the trial (the loop keeps training meanwhile).
+    log: (line) => retrying(() => context.log(line)),
+    progress: (progress) => retrying(() => context.progress(progress)),
     metric: async (step, metricName, value) => {
-      await context.metric(step, metricName, value);
+      await retrying(() => context.metric(step, metricName, value));
       if (metricName === 'validation_loss') await checkRung(step, value);
     },
   } as JobContext<TrainJobPayload>)) as JsonObject & { stopReason: string; finalValidationLoss: number | null; bestValidationLoss: number | null; steps: number };
@@ -70,11 +74,11 @@ export async function sweepTrialJob(context: JobContext<SweepTrialPayload>): Pro
   if (context.signal.aborted) return summary;
   const base = { model: summary.model ?? null, artifacts: summary.artifacts ?? {}, steps: summary.steps, stopReason: summary.stopReason, finalValidationLoss: summary.finalValidationLoss, bestValidationLoss: summary.bestValidationLoss };
   if (prunedAt) {
-    await sweeps.finishTrial(trial.id, { status: 'pruned', objective: null, result: { ...base, prunedAt } });
+    await retrying(() => sweeps.finishTrial(trial.id, { status: 'pruned', objective: null, result: { ...base, prunedAt } }));
     return { ...summary, pruned: prunedAt };
   }
   const objective = await measureObjective(context, config.objective, name, summary, sweep.id, trial.number);
-  await sweeps.finishTrial(trial.id, { status: 'succeeded', objective: objective.value, result: { ...base, ...objective.details } });
+  await retrying(() => sweeps.finishTrial(trial.id, { status: 'succeeded', objective: objective.value, result: { ...base, ...objective.details } }));
   return { ...summary, objective: objective.value };
 }
 
