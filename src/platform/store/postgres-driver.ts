@@ -40,6 +40,9 @@ export class PostgresDriver implements SqlDriver {
       max: 4,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    // An idle pooled connection dropped by a database restart is reported here; without a listener Node exits.
+    // The next query opens a fresh connection, so there is nothing to do but not crash.
+    this.pool.on('error', () => undefined);
     this.runner = runnerOn(this.pool, (work) => this.transaction(work));
   }
 
