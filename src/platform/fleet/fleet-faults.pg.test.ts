@@ -80,6 +80,7 @@ test('fleet: kill -9 a worker mid-trial and restart PostgreSQL; every trial ends
     execFileSync('pg_ctlcluster', [version, 'main', 'start']);
 
     const outcome = await sweepDone;
+    assert.ok(output.some((line) => line.includes('store unavailable')), 'the controller saw the outage and carried on');
     const survivors = workers.filter((worker) => worker.pid !== victim!.pid);
     assert.ok(survivors.every((worker) => worker.exitCode === null && worker.signalCode === null), `a worker died in the outage\n${output.join('')}`);
 
