@@ -22,7 +22,7 @@ import { JobBus } from './job-bus.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const stories = join(root, '../shared/data/stories260K/stories260K.bin');
-const skip = !process.env.SLING_TEST_DATABASE_URL ? 'SLING_TEST_DATABASE_URL is not set (scripts/ci-postgres.sh)' : !existsSync(stories) ? `${stories} is absent` : false;
+const skip = !process.env.SLING_TEST_DATABASE_URL ? 'SLING_TEST_DATABASE_URL is not set (scripts/ci-postgres.sh)' : !existsSync(stories) ? `${stories} is absent` : !existsSync('/usr/lib/postgresql') ? 'needs a Debian PostgreSQL (pg_ctlcluster) on this machine to stop and start' : false;
 
 function postgresVersion(): string {
   return readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1)!;
