@@ -4,6 +4,7 @@
  * dataset in the workspace. Balanced because the corpus is 2/3 ham: a balanced test split makes accuracy
  * meaningful (the majority class scores 0.5) and keeps the quickstart's numbers easy to read.
  */
+import { seededRandom, shuffled } from '../../core/seeded-random.ts';
 import { spamAssassinRows, type LabelledText } from '../corpora/spam-assassin.ts';
 import { arraySource, importRows, type ImportReport } from '../data/index.ts';
 import type { Store } from '../store/store.ts';
@@ -20,30 +21,13 @@ export interface SpamSampleOptions {
   maxBodyChars: number;
 }
 
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  // mulberry32: tiny and good enough to pick a reproducible sample
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
 
 export function sampleSpamRows(options: SpamSampleOptions): LabelledText[] {
   const all = spamAssassinRows(undefined, options.maxBodyChars);
   const pick = (split: 'train' | 'test', count: number) => {
-    const spam = shuffled(all.filter((row) => row.split === split && row.label === 'spam'), options.seed).slice(0, Math.ceil(count / 2));
-    const ham = shuffled(all.filter((row) => row.split === split && row.label === 'ham'), options.seed + 1).slice(0, Math.floor(count / 2));
-    return shuffled([...spam, ...ham], options.seed + 2);
+    const spam = shuffled(all.filter((row) => row.split === split && row.label === 'spam'), seededRandom(options.seed)).slice(0, Math.ceil(count / 2));
+    const ham = shuffled(all.filter((row) => row.split === split && row.label === 'ham'), seededRandom(options.seed + 1)).slice(0, Math.floor(count / 2));
+    return shuffled([...spam, ...ham], seededRandom(options.seed + 2));
   };
   return [...pick('train', options.trainSize), ...pick('test', options.testSize)];
 }

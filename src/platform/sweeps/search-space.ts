@@ -102,14 +102,5 @@ export function sampleDistribution(distribution: Distribution, random: () => num
   }
 }
 
-/** Seeded uniform generator (mulberry32): samplers must be reproducible from the sweep's seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Samplers must be reproducible from the sweep's seed. */
+export { seededRandom } from '../../core/seeded-random.ts';
