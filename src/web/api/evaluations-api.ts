@@ -89,7 +89,9 @@ export function registerEvaluationsApi(app: Hono<any>, store: Store): void {
     if (!evaluation) throw missing(`evaluation ${id}`);
     const outputs = await store.evaluations.outputs(id);
     const comparison = compareModels(outputs);
-    const score = c.req.query('score') ?? comparison.scoreNames[0];
+    // Prefer a score people read first (correctness) over alphabetical order ('ambiguous' would come first).
+    const preferred = ['correct', 'exact_match', 'field_f1', 'rouge_l'].find((name) => comparison.scoreNames.includes(name));
+    const score = c.req.query('score') ?? preferred ?? comparison.scoreNames[0];
     const byRow = new Map<string, Record<string, { output: string; scores: EvaluationOutput['scores']; judge: EvaluationOutput['judge'] }>>();
     for (const output of outputs) {
       const entry = byRow.get(output.rowId) ?? {};
