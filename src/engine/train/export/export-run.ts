@@ -23,7 +23,7 @@ import { writePeftAdapter } from '../adapter/peft-adapter.ts';
 import { validateRecipe } from '../recipe/load-recipe.ts';
 import type { Recipe } from '../recipe/recipe-schema.ts';
 import { runPaths } from '../run-directory.ts';
-import { hfConfigJson } from './hf-config.ts';
+import { hfConfigJson } from '../../models/config.ts';
 import { mergeFull, mergeLora } from './merge-weights.ts';
 
 export const EXPORT_FORMATS = ['peft', 'gguf-lora', 'merged-safetensors', 'merged-gguf'] as const;
