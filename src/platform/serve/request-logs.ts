@@ -6,6 +6,7 @@
  * ServingRepository; this reader adds the filters the dashboard and `sling data from-logs` need (tags, status).
  */
 import type { SqlRunner, SqlValue } from '../store/sql-driver.ts';
+import type { RequestLog } from '../store/records.ts';
 
 export type JsonObject = Record<string, unknown>;
 export type LogSource = 'serve' | 'proxy';
@@ -22,21 +23,8 @@ export interface LogDetails {
   computeMs: number | null;
 }
 
-export interface RequestLogInput {
-  time: number;
-  apiKeyId: number | null;
-  endpoint: string;
-  model: string | null;
-  status: number;
-  latencyMs: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  request: JsonObject;
-  response: JsonObject | null;
-  error: string | null;
-  tags: Record<string, string>;
-  details: LogDetails;
-}
+/** A stored request log as the recorder hands it over: no id yet, tags as strings, plus serving details. */
+export type RequestLogInput = Omit<RequestLog, 'id' | 'tags'> & { tags: Record<string, string>; details: LogDetails };
 
 export interface RequestLogRecord extends Omit<RequestLogInput, 'details'> {
   id: number;
