@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('export a fine-tuned run as a PEFT adapter, a llama.cpp GGUF LoRA, or merged weights')
     .action(async (run: string, flags: { format: string; out?: string; json?: boolean }) => {
       if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format)) {
-        throw new SlingError('INVALID_OPTION', `unknown export format "${flags.format}"`, { field: 'format', hint: `one of ${EXPORT_FORMATS.join(', ')}` });
+        throw new SlingError('invalid_option', `unknown export format "${flags.format}"`, { field: 'format', hint: `one of ${EXPORT_FORMATS.join(', ')}` });
       }
       const result = await exportRun(run, flags.format as ExportFormat, flags.out ?? join(run, 'export', flags.format));
       if (flags.json) console.log(JSON.stringify(result));

@@ -7,16 +7,26 @@
  */
 import type { Command } from 'commander';
 import { SlingError } from '../../core/errors.ts';
-import { runFleetWorker } from '../../platform/fleet/index.ts';
+import { openWhenReachable, runFleetWorker } from '../../platform/fleet/index.ts';
 import { loadJobModules, WORKER_DEFAULTS } from '../../platform/jobs/index.ts';
 import '../../platform/sweeps/index.ts';
 import '../../platform/serve/fine-tuning/index.ts';
-import { withWorkspace } from '../../platform/workspace/index.ts';
+import { openWorkspace, type Workspace } from '../../platform/workspace/index.ts';
 
 function milliseconds(value: string, name: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new SlingError('invalid_option', `--${name} must be a positive number of milliseconds, got "${value}"`, { field: name });
   return parsed;
+}
+
+/** Like `withWorkspace`, but waits for a database that is down or restarting instead of exiting. */
+async function withReachableWorkspace(work: (workspace: Workspace) => Promise<void>): Promise<void> {
+  const workspace = await openWhenReachable(() => openWorkspace(), { log: (line) => console.error(line) });
+  try {
+    await work(workspace);
+  } finally {
+    await workspace.close();
+  }
 }
 
 export function register(program: Command): void {
@@ -28,7 +38,7 @@ export function register(program: Command): void {
     .option('--stale-after <ms>', 'take over running jobs silent for this long', String(WORKER_DEFAULTS.staleAfterMs))
     .option('--poll-interval <ms>', 'safety-net poll besides pg-boss messages', '2000')
     .action((flags: { kinds?: string; heartbeatInterval: string; staleAfter: string; pollInterval: string }) =>
-      withWorkspace(async (workspace) => {
+      withReachableWorkspace(async (workspace) => {
         const databaseUrl = process.env.SLING_DATABASE_URL || workspace.config.database_url;
         if (!databaseUrl || workspace.store.dialect !== 'postgres') {
           throw new SlingError('fleet_needs_postgres', 'a fleet worker needs the workspace on PostgreSQL', { hint: 'set SLING_DATABASE_URL=postgres://... (or use `sling worker` with the embedded SQLite store)' });

@@ -62,7 +62,7 @@ export function register(program: Command): void {
       } else {
         promptIds = tokenizer.encode(flags.prompt ?? '', { addBos: true });
         if (promptIds.length === 0) {
-          throw new SlingError('GENERATE_EMPTY_PROMPT', 'the tokenizer has no BOS token, so an empty prompt gives nothing to start from', { field: '--prompt', hint: 'pass --prompt TEXT' });
+          throw new SlingError('generate_empty_prompt', 'the tokenizer has no BOS token, so an empty prompt gives nothing to start from', { field: '--prompt', hint: 'pass --prompt TEXT' });
         }
       }
       const result = generate(model, tokenizer, promptIds, {
@@ -100,7 +100,7 @@ function responseFormat(flags: GenerateFlags): ResponseFormat | undefined {
     try {
       schema = JSON.parse(readFileSync(flags.jsonSchema, 'utf8'));
     } catch (error) {
-      throw new SlingError('SCHEMA_UNREADABLE', `cannot read a JSON Schema: ${(error as Error).message}`, { file: flags.jsonSchema, field: '--json-schema', cause: error });
+      throw new SlingError('schema_unreadable', `cannot read a JSON Schema: ${(error as Error).message}`, { file: flags.jsonSchema, field: '--json-schema', cause: error });
     }
     return { type: 'json_schema', schema: schema as object };
   }
@@ -109,12 +109,12 @@ function responseFormat(flags: GenerateFlags): ResponseFormat | undefined {
 
 function number(text: string, flag: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new SlingError('CLI_INVALID_NUMBER', `${flag} needs a number, got "${text}"`, { field: flag });
+  if (text.trim() === '' || !Number.isFinite(value)) throw new SlingError('cli_invalid_number', `${flag} needs a number, got "${text}"`, { field: flag });
   return value;
 }
 
 function parseDtype(text: string): 'f32' | 'bf16' {
-  if (text !== 'f32' && text !== 'bf16') throw new SlingError('CLI_INVALID_OPTION', `--dtype must be f32 or bf16, got "${text}"`, { field: '--dtype' });
+  if (text !== 'f32' && text !== 'bf16') throw new SlingError('cli_invalid_option', `--dtype must be f32 or bf16, got "${text}"`, { field: '--dtype' });
   return text;
 }
 

@@ -32,7 +32,7 @@ test('sling pull downloads into HF_HOME and prints the snapshot folder; --offlin
     await hub.close();
     await run('org/model', '--offline');
     assert.equal(printed.at(-1), expected);
-    await assert.rejects(run('org/other', '--offline'), (error: Error & { code?: string }) => error.code === 'HUB_NOT_CACHED');
+    await assert.rejects(run('org/other', '--offline'), (error: Error & { code?: string }) => error.code === 'hub_not_cached');
   } finally {
     console.log = log;
     for (const [key, value] of Object.entries(saved)) {

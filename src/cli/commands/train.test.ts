@@ -27,5 +27,5 @@ test('sling train reports recipe errors with the key and a non-zero exit', () =>
   const bin = fileURLToPath(new URL('../../../bin/sling.js', import.meta.url));
   const result = spawnSync(process.execPath, [bin, 'train', '--model', 'm.bin', '--out', 'runs/x'], { encoding: 'utf8', env: { ...process.env, SLING_QUIET_BACKEND: '1' } });
   assert.notEqual(result.status, 0);
-  assert.match(result.stderr, /RECIPE_INVALID.*missing required key "data.train".*--data FILE/);
+  assert.match(result.stderr, /recipe_invalid.*missing required key "data.train".*--data FILE/);
 });

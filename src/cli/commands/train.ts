@@ -26,7 +26,7 @@ interface TrainFlags {
 function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new SlingError('INVALID_OPTION', `--${flag} must be a number, got "${value}"`, { field: flag });
+  if (!Number.isFinite(parsed)) throw new SlingError('invalid_option', `--${flag} must be a number, got "${value}"`, { field: flag });
   return parsed;
 }
 

@@ -25,7 +25,7 @@ export interface ResolvedGemm {
 function count(value: number | undefined, field: string, fallback: number): number {
   const resolved = value ?? fallback;
   if (!Number.isSafeInteger(resolved) || resolved < 0) {
-    throw new SlingError('GEMM_ARGUMENT', `gemm ${field} must be a non-negative integer, got ${value}`, { field });
+    throw new SlingError('gemm_argument', `gemm ${field} must be a non-negative integer, got ${value}`, { field });
   }
   return resolved;
 }
@@ -35,7 +35,7 @@ function checkExtent(name: string, offset: number, stride: number, batch: number
   if (size === 0 || batch === 0) return;
   const last = offset + (batch - 1) * stride + size - 1;
   if (last >= length) {
-    throw new SlingError('GEMM_OUT_OF_BOUNDS', `gemm operand ${name} needs ${last + 1} elements but has ${length}`, {
+    throw new SlingError('gemm_out_of_bounds', `gemm operand ${name} needs ${last + 1} elements but has ${length}`, {
       field: name,
       hint: 'check m, n, k, batch, strides and offsets against the tensor sizes',
     });
@@ -48,7 +48,7 @@ export function resolveGemmArgs(args: GemmArgs, lengthA: number, lengthB: number
   const k = count(args.k, 'k', 0);
   const batch = count(args.batch, 'batch', 1);
   const beta = args.beta ?? 0;
-  if (!Number.isFinite(beta)) throw new SlingError('GEMM_ARGUMENT', `gemm beta must be finite, got ${beta}`, { field: 'beta' });
+  if (!Number.isFinite(beta)) throw new SlingError('gemm_argument', `gemm beta must be finite, got ${beta}`, { field: 'beta' });
   const resolved: ResolvedGemm = {
     m,
     n,

@@ -110,7 +110,7 @@ describe('native backend', { skip }, () => {
     const backend = createNativeBackend(addon!);
     assert.throws(
       () => backend.gemm(new Float32Array(6), new Float32Array(6), new Float32Array(4), { m: 2, n: 2, k: 3, batch: 2 }),
-      (error: unknown) => SlingError.isInstance(error) && error.code === 'GEMM_OUT_OF_BOUNDS',
+      (error: unknown) => SlingError.isInstance(error) && error.code === 'gemm_out_of_bounds',
     );
   });
 });

@@ -28,14 +28,14 @@ describe('backend selection', () => {
   it('rejects an unknown backend name with a hint', () => {
     assert.throws(
       () => chooseBackend('gpu'),
-      (error: unknown) => SlingError.isInstance(error) && error.code === 'BACKEND_UNKNOWN' && /native, wasm, reference/.test(error.message),
+      (error: unknown) => SlingError.isInstance(error) && error.code === 'backend_unknown' && /native, wasm, reference/.test(error.message),
     );
   });
 
   it('refuses a requested backend that cannot run, instead of silently using another', () => {
     assert.throws(
       () => chooseBackend('native', missingAddon),
-      (error: unknown) => SlingError.isInstance(error) && error.code === 'BACKEND_UNAVAILABLE' && /not built/.test(error.message),
+      (error: unknown) => SlingError.isInstance(error) && error.code === 'backend_unavailable' && /not built/.test(error.message),
     );
   });
 });

@@ -44,14 +44,14 @@ export function chooseBackend(
   const name = requested?.trim();
   if (name) {
     if (!(backendNames as readonly string[]).includes(name)) {
-      throw new SlingError('BACKEND_UNKNOWN', `unknown compute backend "${name}"`, {
+      throw new SlingError('backend_unknown', `unknown compute backend "${name}"`, {
         field: 'SLING_BACKEND',
         hint: `use one of ${backendNames.join(', ')}`,
       });
     }
     const { backend, reason } = tryBackend(name as BackendName, loadNative);
     if (!backend) {
-      throw new SlingError('BACKEND_UNAVAILABLE', `compute backend "${name}" cannot run here: ${reason}`, {
+      throw new SlingError('backend_unavailable', `compute backend "${name}" cannot run here: ${reason}`, {
         field: 'SLING_BACKEND',
         hint: 'unset SLING_BACKEND (or --backend) to pick the fastest that works',
       });

@@ -46,7 +46,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend & {
     const cPointer = bPointer + Math.ceil((spanB * bBytes) / 64) * 64;
     const end = cPointer + spanC * 4;
     if (end > WASM_MAX_BYTES) {
-      throw new SlingError('WASM_MEMORY', `gemm operands need ${end} bytes, more than the wasm backend's 2 GiB`, {
+      throw new SlingError('wasm_memory', `gemm operands need ${end} bytes, more than the wasm backend's 2 GiB`, {
         hint: 'use the native backend or split the batch',
       });
     }

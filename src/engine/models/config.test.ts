@@ -49,9 +49,9 @@ test('family traits: qwen2 q/k/v bias, qwen3 q/k norm, mistral sliding window', 
 test('missing keys and unknown architectures are SlingErrors naming the file and key', () => {
   const { hidden_size: _, ...noHidden } = smollm;
   assert.throws(() => parseHfConfig(noHidden, '/models/x/config.json'), (error: Error & { code?: string; field?: string }) =>
-    error.code === 'MODEL_CONFIG_MISSING_KEY' && error.field === 'hidden_size' && error.message.includes('/models/x/config.json') && error.message.includes('hidden_size'));
+    error.code === 'model_config_missing_key' && error.field === 'hidden_size' && error.message.includes('/models/x/config.json') && error.message.includes('hidden_size'));
   assert.throws(() => parseHfConfig({ ...smollm, model_type: 'gpt_neox', architectures: ['GPTNeoXForCausalLM'] }, 'config.json'), (error: Error & { code?: string }) =>
-    error.code === 'MODEL_UNSUPPORTED_ARCHITECTURE' && error.message.includes('gpt_neox') && error.message.includes('config.json'));
+    error.code === 'model_unsupported_architecture' && error.message.includes('gpt_neox') && error.message.includes('config.json'));
   assert.throws(() => parseHfConfig({ ...smollm, rope_scaling: { rope_type: 'yarn', factor: 4 } }, 'config.json'), /yarn/);
   assert.throws(() => parseHfConfig({ ...smollm, num_hidden_layers: '30' }, 'config.json'), /num_hidden_layers/);
 });

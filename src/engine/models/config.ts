@@ -62,7 +62,7 @@ export function familyOf(json: Record<string, unknown>, file: string): LlamaFami
   const known = classes.find((name) => architectureClasses[name]);
   if (known) return architectureClasses[known];
   const named = modelType ?? classes.join(', ');
-  throw new SlingError('MODEL_UNSUPPORTED_ARCHITECTURE', `unsupported model architecture "${named || 'none given'}"`, {
+  throw new SlingError('model_unsupported_architecture', `unsupported model architecture "${named || 'none given'}"`, {
     file,
     field: modelType ? 'model_type' : 'architectures',
     hint: `supported model_type values: ${Object.keys(modelTypes).join(', ')}`,
@@ -77,9 +77,9 @@ export function parseHfConfig(json: Record<string, unknown>, file: string): Llam
     if (typeof value === 'number' && Number.isFinite(value)) return value;
     if (value === undefined || value === null) {
       if (fallback !== undefined) return fallback;
-      throw new SlingError('MODEL_CONFIG_MISSING_KEY', `required key "${key}" is missing`, { file, field: key });
+      throw new SlingError('model_config_missing_key', `required key "${key}" is missing`, { file, field: key });
     }
-    throw new SlingError('MODEL_CONFIG_INVALID', `"${key}" must be a number, got ${JSON.stringify(value)}`, { file, field: key });
+    throw new SlingError('model_config_invalid', `"${key}" must be a number, got ${JSON.stringify(value)}`, { file, field: key });
   };
   const hiddenSize = number('hidden_size');
   const numHeads = number('num_attention_heads');
@@ -117,7 +117,7 @@ function parseRopeScaling(rope: Record<string, unknown> | null | undefined, file
   const field = (key: string): number => {
     const value = rope[key];
     if (typeof value !== 'number') {
-      throw new SlingError('MODEL_CONFIG_MISSING_KEY', `rope scaling of type ${String(type)} needs a number "${key}"`, { file, field: key });
+      throw new SlingError('model_config_missing_key', `rope scaling of type ${String(type)} needs a number "${key}"`, { file, field: key });
     }
     return value;
   };
@@ -131,14 +131,14 @@ function parseRopeScaling(rope: Record<string, unknown> | null | undefined, file
       originalMaxPositionEmbeddings: field('original_max_position_embeddings'),
     };
   }
-  throw new SlingError('MODEL_UNSUPPORTED_ROPE', `unsupported RoPE scaling type "${String(type)}"`, { file, field: 'rope_scaling', hint: 'supported: default, linear, llama3' });
+  throw new SlingError('model_unsupported_rope', `unsupported RoPE scaling type "${String(type)}"`, { file, field: 'rope_scaling', hint: 'supported: default, linear, llama3' });
 }
 
 /** The config.json Hugging Face transformers reads for this config (the inverse of parseHfConfig). */
 export function hfConfigJson(config: LlamaConfig, torchDtype = 'float32'): Record<string, unknown> {
   const family = config.architecture as LlamaFamily;
   const className = Object.entries(architectureClasses).find(([, value]) => value === family)?.[0];
-  if (!className) throw new SlingError('MODEL_UNSUPPORTED_ARCHITECTURE', `cannot write a config.json for architecture "${config.architecture}"`);
+  if (!className) throw new SlingError('model_unsupported_architecture', `cannot write a config.json for architecture "${config.architecture}"`);
   const scaling = config.ropeScaling;
   return {
     architectures: [className],

@@ -30,7 +30,7 @@ export class KvCache {
   /** Checks that `tokens` more fit; call before a forward pass. */
   reserve(tokens: number): void {
     if (this.length + tokens > this.maxLength) {
-      throw new SlingError('KV_CACHE_FULL', `the KV cache holds ${this.maxLength} tokens; ${this.length} used, ${tokens} more requested`, {
+      throw new SlingError('kv_cache_full', `the KV cache holds ${this.maxLength} tokens; ${this.length} used, ${tokens} more requested`, {
         hint: 'create the cache with a larger maxLength (prompt + max new tokens)',
       });
     }

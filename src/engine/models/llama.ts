@@ -122,7 +122,7 @@ export class Llama {
   forward(inputIds: Int32Array, options: ForwardOptions): Tensor {
     const { batch: B, seqLen: T, kvCache } = options;
     if (inputIds.length !== B * T) {
-      throw new SlingError('MODEL_INPUT_SHAPE', `forward got ${inputIds.length} token ids for batch ${B} × seqLen ${T}`);
+      throw new SlingError('model_input_shape', `forward got ${inputIds.length} token ids for batch ${B} × seqLen ${T}`);
     }
     if (kvCache) {
       kvCache.reserve(T);
@@ -184,7 +184,7 @@ export class Llama {
       : {};
     const target = match ? fields[`${match[2]}.${match[3]}`] : undefined;
     if (!target) {
-      throw new SlingError('MODEL_UNKNOWN_MODULE', `no linear module named "${name}" in this ${this.config.numLayers}-layer model`, {
+      throw new SlingError('model_unknown_module', `no linear module named "${name}" in this ${this.config.numLayers}-layer model`, {
         field: name,
         hint: 'names look like model.layers.0.self_attn.q_proj or model.layers.0.mlp.down_proj',
       });

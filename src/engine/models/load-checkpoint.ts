@@ -27,13 +27,13 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
     const tiny = createTinyRandomModel({ seed: 0 });
     return checkpointFromModel(tiny.model, tiny.tokenizer, { chatTemplate: tiny.chatTemplate, source: TINY_RANDOM_NAME });
   }
-  if (!existsSync(path)) throw new SlingError('MODEL_NOT_FOUND', 'no such file or folder', { file: path });
+  if (!existsSync(path)) throw new SlingError('model_not_found', 'no such file or folder', { file: path });
   if (statSync(path).isDirectory()) {
     return existsSync(join(path, FULL_FINE_TUNE_MANIFEST)) ? loadFullFineTune(path) : loadHfFolder(path);
   }
   if (path.endsWith('.gguf')) return loadGgufCheckpoint(path);
   if (path.endsWith('.bin')) return loadLlama2c(path, options.tokenizerPath);
-  throw new SlingError('MODEL_UNKNOWN_FORMAT', 'not a model folder, .gguf or llama2.c .bin file', { file: path, hint: 'pass a Hugging Face model folder, a .gguf file or a llama2.c .bin checkpoint' });
+  throw new SlingError('model_unknown_format', 'not a model folder, .gguf or llama2.c .bin file', { file: path, hint: 'pass a Hugging Face model folder, a .gguf file or a llama2.c .bin checkpoint' });
 }
 
 /** Written beside `model.safetensors` by a full fine-tuning run: names the base whose tokenizer and config it reuses. */
@@ -43,12 +43,12 @@ export const FULL_FINE_TUNE_MANIFEST = 'sling-model.json';
 async function loadFullFineTune(folder: string): Promise<Checkpoint> {
   const manifestFile = join(folder, FULL_FINE_TUNE_MANIFEST);
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { base?: unknown; tokenizer?: unknown };
-  if (typeof manifest.base !== 'string') throw new SlingError('MODEL_INVALID', 'the manifest does not name its base model', { file: manifestFile, field: 'base' });
+  if (typeof manifest.base !== 'string') throw new SlingError('model_invalid', 'the manifest does not name its base model', { file: manifestFile, field: 'base' });
   const base = await loadCheckpoint(manifest.base, { tokenizerPath: typeof manifest.tokenizer === 'string' ? manifest.tokenizer : undefined });
   const weightsFile = join(folder, 'model.safetensors');
   const { tensors } = readSafetensors(weightsFile);
   for (const name of base.tensors.keys()) {
-    if (!tensors.has(name)) throw new SlingError('MODEL_INVALID', `the fine-tuned weights lack "${name}" of the base`, { file: weightsFile, field: name });
+    if (!tensors.has(name)) throw new SlingError('model_invalid', `the fine-tuned weights lack "${name}" of the base`, { file: weightsFile, field: name });
   }
   return { ...base, tensors, source: folder };
 }
@@ -74,7 +74,7 @@ function llama2cTokenizersBeside(modelPath: string): string[] {
     .filter((name) => name !== basename(modelPath) && (/^tok.*\.bin$/.test(name) || name === 'tokenizer.bin'))
     .sort();
   if (candidates.length === 0) {
-    throw new SlingError('TOKENIZER_NOT_FOUND', 'no llama2.c tokenizer (tok*.bin or tokenizer.bin) beside the checkpoint', { file: modelPath, hint: 'pass the tokenizer file explicitly (tokenizerPath / --tokenizer)' });
+    throw new SlingError('tokenizer_not_found', 'no llama2.c tokenizer (tok*.bin or tokenizer.bin) beside the checkpoint', { file: modelPath, hint: 'pass the tokenizer file explicitly (tokenizerPath / --tokenizer)' });
   }
   return candidates.map((name) => join(folder, name));
 }

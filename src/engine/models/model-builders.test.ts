@@ -10,7 +10,7 @@ import { checkpointFromModel } from './model-checkpoint.ts';
 import { createTinyRandomModel, tinyRandomConfig } from './tiny-random.ts';
 
 test('an unknown architecture is a SlingError naming it', () => {
-  assert.throws(() => builderFor('gpt2'), (error: Error & { code?: string }) => error.code === 'MODEL_UNSUPPORTED_ARCHITECTURE' && /gpt2/.test(error.message));
+  assert.throws(() => builderFor('gpt2'), (error: Error & { code?: string }) => error.code === 'model_unsupported_architecture' && /gpt2/.test(error.message));
 });
 
 test('a checkpoint missing a tensor or with a wrong shape names the tensor', () => {

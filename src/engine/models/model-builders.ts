@@ -50,7 +50,7 @@ const builders: Record<string, ModelBuilder> = { llama, mistral: llama, qwen2: l
 export function builderFor(architecture: string): ModelBuilder {
   const builder = builders[architecture];
   if (!builder) {
-    throw new SlingError('MODEL_UNSUPPORTED_ARCHITECTURE', `no model builder for architecture "${architecture}"`, {
+    throw new SlingError('model_unsupported_architecture', `no model builder for architecture "${architecture}"`, {
       field: 'architecture',
       hint: `supported: ${Object.keys(builders).join(', ')}`,
     });
@@ -81,10 +81,10 @@ export function modelFromCheckpoint(checkpoint: Checkpoint, options: CheckpointM
   return builderFor(config.architecture)(config, (name, shape, kind) => {
     const raw = tensors.get(name);
     if (!raw) {
-      throw new SlingError('MODEL_MISSING_TENSOR', `the checkpoint has no tensor "${name}"`, { file, field: name, hint: `the ${config.architecture} config expects it; is the checkpoint complete?` });
+      throw new SlingError('model_missing_tensor', `the checkpoint has no tensor "${name}"`, { file, field: name, hint: `the ${config.architecture} config expects it; is the checkpoint complete?` });
     }
     if (raw.shape.join() !== shape.join()) {
-      throw new SlingError('MODEL_TENSOR_SHAPE', `tensor "${name}" has shape [${raw.shape}], the config implies [${shape}]`, { file, field: name });
+      throw new SlingError('model_tensor_shape', `tensor "${name}" has shape [${raw.shape}], the config implies [${shape}]`, { file, field: name });
     }
     const keepBf16 = options.dtype === 'bf16' && (kind === 'matrix' || kind === 'embedding');
     if (keepBf16) return fromBf16(convertRaw(raw, 'bf16').data as Uint16Array, shape);

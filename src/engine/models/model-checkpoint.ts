@@ -14,7 +14,7 @@ export function checkpointFromModel(model: Llama, tokenizer: Tokenizer, options:
   const tensors = new Map<string, RawTensor>();
   for (const [name, parameter] of model.namedParameters()) {
     if (/lora_[AB]/.test(name)) {
-      throw new SlingError('MODEL_HAS_ADAPTER', `parameter "${name}" belongs to a LoRA adapter`, { field: name, hint: 'merge the adapter into the base weights before exporting a full checkpoint' });
+      throw new SlingError('model_has_adapter', `parameter "${name}" belongs to a LoRA adapter`, { field: name, hint: 'merge the adapter into the base weights before exporting a full checkpoint' });
     }
     const data = parameter.data;
     tensors.set(name, data instanceof Uint16Array ? { dtype: 'bf16', shape: [...parameter.shape], data } : { dtype: 'f32', shape: [...parameter.shape], data: Float32Array.from(data) });

@@ -28,7 +28,7 @@ export interface TrainingModel {
 
 export function setupModel(checkpoint: Checkpoint, recipe: Recipe): TrainingModel {
   if (recipe.method === 'full' && recipe.precision === 'bf16') {
-    throw new SlingError('RECIPE_UNSUPPORTED', 'bf16 precision is supported for LoRA only (full fine-tuning keeps FP32 weights)', { field: 'precision', hint: 'use precision: fp32 with method: full' });
+    throw new SlingError('recipe_unsupported', 'bf16 precision is supported for LoRA only (full fine-tuning keeps FP32 weights)', { field: 'precision', hint: 'use precision: fp32 with method: full' });
   }
   const model = modelFromCheckpoint(checkpoint, { dtype: recipe.precision === 'bf16' ? 'bf16' : 'f32' });
   const parameters = model.namedParameters();

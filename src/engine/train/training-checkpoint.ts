@@ -56,7 +56,7 @@ export function loadTrainingCheckpoint(folder: string, trainable: TrainableTenso
   for (const { name, tensor } of trainable) {
     const saved = weights.get(name);
     if (!saved || saved.data.length !== tensor.size) {
-      throw new SlingError('CHECKPOINT_MISMATCH', `checkpoint has no weights of the right size for ${name}`, { file: join(folder, 'trainable.safetensors'), field: name, hint: 'resume with the same recipe (method, LoRA rank and targets) as the original run' });
+      throw new SlingError('checkpoint_mismatch', `checkpoint has no weights of the right size for ${name}`, { file: join(folder, 'trainable.safetensors'), field: name, hint: 'resume with the same recipe (method, LoRA rank and targets) as the original run' });
     }
     (tensor.values as Float32Array).set(saved.data as Float32Array);
     firstMoments[name] = optimizerFile.tensors.get(`exp_avg.${name}`)?.data as Float32Array;

@@ -6,3 +6,4 @@
  */
 export { FLEET_KINDS, JobBus, type JobMessage } from './job-bus.ts';
 export { runFleetWorker, type FleetWorkerOptions } from './fleet-worker.ts';
+export { isConnectionError, openWhenReachable, type OpenWhenReachableOptions } from './open-when-reachable.ts';

@@ -37,7 +37,7 @@ export class LocalChatModel implements ChatModel {
   }
 
   private run(request: ChatRequest, queued: number, signal?: AbortSignal): ChatResult {
-    if (signal?.aborted) throw new SlingError('REQUEST_ABORTED', 'the request was cancelled before it started');
+    if (signal?.aborted) throw new SlingError('request_aborted', 'the request was cancelled before it started');
     const { model, tokenizer, chatTemplate } = this.local;
     const prompt = chatPrompt(request.messages, tokenizer, chatTemplate);
     const result = generate(model, tokenizer, prompt.ids, {

@@ -14,7 +14,7 @@ test('search space: parses every kind, rejects bad ranges with the field named',
     'schedule.warmup_ratio': { uniform: [0, 0.1] },
   });
   assert.equal(space['lora.r'].kind, 'choice');
-  assert.throws(() => parseSearchSpace({ 'lora.r': { int: [8, 2] } }), (error: unknown) => error instanceof SlingError && error.code === 'SWEEP_INVALID_SPACE' && error.field === 'space.lora.r');
+  assert.throws(() => parseSearchSpace({ 'lora.r': { int: [8, 2] } }), (error: unknown) => error instanceof SlingError && error.code === 'sweep_invalid_space' && error.field === 'space.lora.r');
   assert.throws(() => parseSearchSpace({ x: { loguniform: [0, 1] } }), /positive/);
   assert.throws(() => parseSearchSpace({ x: { normal: [0, 1] } }), /exactly one of/);
 });

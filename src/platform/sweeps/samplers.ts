@@ -85,5 +85,5 @@ export function createSampler(algorithm: Algorithm, space: SearchSpace, seed: nu
   if (algorithm === 'grid') return gridSampler(space, gridPointsPerRange);
   if (algorithm === 'random') return randomSampler(space, seed);
   if (algorithm === 'tpe') return tpeSampler(space, seed);
-  throw new SlingError('SWEEP_INVALID_ALGORITHM', `unknown sweep algorithm "${algorithm as string}"`, { field: 'algorithm', hint: 'use grid, random or tpe' });
+  throw new SlingError('sweep_invalid_algorithm', `unknown sweep algorithm "${algorithm as string}"`, { field: 'algorithm', hint: 'use grid, random or tpe' });
 }

@@ -21,7 +21,7 @@ export type TrialParameters = Record<string, JsonValue>;
 const KINDS = ['choice', 'uniform', 'loguniform', 'int'] as const;
 
 function invalid(field: string, message: string, file?: string): SlingError {
-  return new SlingError('SWEEP_INVALID_SPACE', `search space "${field}": ${message}`, {
+  return new SlingError('sweep_invalid_space', `search space "${field}": ${message}`, {
     file,
     field: `space.${field}`,
     hint: 'write e.g. `optimizer.learning_rate: { loguniform: [1e-5, 1e-2] }`, `lora.r: { choice: [4, 8] }`, `epochs: { int: [1, 3] }`',
@@ -40,7 +40,7 @@ function range(field: string, value: unknown, file?: string): [number, number] {
 /** Reads the `space:` section of a sweep file: `{ key: { kind: args } }`. */
 export function parseSearchSpace(raw: unknown, file?: string): SearchSpace {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.keys(raw).length === 0) {
-    throw new SlingError('SWEEP_INVALID_SPACE', 'the sweep needs a non-empty `space` mapping of recipe keys to distributions', { file, field: 'space' });
+    throw new SlingError('sweep_invalid_space', 'the sweep needs a non-empty `space` mapping of recipe keys to distributions', { file, field: 'space' });
   }
   const space: SearchSpace = {};
   for (const [field, spec] of Object.entries(raw as Record<string, unknown>)) {

@@ -26,7 +26,7 @@ import { applyParameters, parseSearchSpace, type SearchSpace } from './search-sp
 function seconds(text: string | number): number {
   if (typeof text === 'number') return text;
   const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(text.trim());
-  if (!match) throw new SlingError('SWEEP_INVALID_CONFIG', `cannot read time budget "${text}"`, { field: 'time_budget', hint: 'write seconds, or e.g. 90s, 20m, 2h' });
+  if (!match) throw new SlingError('sweep_invalid_config', `cannot read time budget "${text}"`, { field: 'time_budget', hint: 'write seconds, or e.g. 90s, 20m, 2h' });
   return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
 }
 
@@ -95,7 +95,7 @@ export function parseSweepConfig(raw: unknown, file?: string): SweepConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined);
-    throw new SlingError('SWEEP_INVALID_CONFIG', `sweep file: ${field ? `"${field}": ` : ''}${issue.message}`, { file, field, hint: 'see docs/sweeps.md' });
+    throw new SlingError('sweep_invalid_config', `sweep file: ${field ? `"${field}": ` : ''}${issue.message}`, { file, field, hint: 'see docs/sweeps.md' });
   }
   const input = parsed.data;
   const folder = file ? dirname(file) : '.';
@@ -104,7 +104,7 @@ export function parseSweepConfig(raw: unknown, file?: string): SweepConfig {
   const metric = input.objective.metric;
   const isLoss = LOSS_METRICS.includes(metric);
   if (!isLoss && !input.objective.dataset) {
-    throw new SlingError('SWEEP_INVALID_CONFIG', `objective "${metric}" is measured on a dataset's test split; name it`, { file, field: 'objective.dataset', hint: 'add `dataset: NAME` under objective, or use metric: validation_loss' });
+    throw new SlingError('sweep_invalid_config', `objective "${metric}" is measured on a dataset's test split; name it`, { file, field: 'objective.dataset', hint: 'add `dataset: NAME` under objective, or use metric: validation_loss' });
   }
   const config: SweepConfig = {
     name: input.name,
@@ -132,7 +132,7 @@ export function readSweepFile(path: string): SweepConfig {
   try {
     raw = YAML.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new SlingError('SWEEP_INVALID_CONFIG', `cannot read sweep file: ${(error as Error).message}`, { file: path, cause: error });
+    throw new SlingError('sweep_invalid_config', `cannot read sweep file: ${(error as Error).message}`, { file: path, cause: error });
   }
   return parseSweepConfig(raw, resolve(path));
 }

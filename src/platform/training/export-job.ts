@@ -17,9 +17,9 @@ export interface ExportJobPayload {
 
 export async function exportJob(context: JobContext<ExportJobPayload>): Promise<JsonObject> {
   const { run, format, out } = context.payload ?? ({} as ExportJobPayload);
-  if (typeof run !== 'string') throw new SlingError('INVALID_JOB', 'an export job needs "run" (a run directory)', { field: 'run' });
+  if (typeof run !== 'string') throw new SlingError('invalid_job', 'an export job needs "run" (a run directory)', { field: 'run' });
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new SlingError('INVALID_JOB', `unknown export format "${String(format)}"`, { field: 'format', hint: `one of ${EXPORT_FORMATS.join(', ')}` });
+    throw new SlingError('invalid_job', `unknown export format "${String(format)}"`, { field: 'format', hint: `one of ${EXPORT_FORMATS.join(', ')}` });
   }
   const result = await exportRun(run, format as ExportFormat, out ?? join(run, 'export', format));
   const artifacts: JsonObject = {};

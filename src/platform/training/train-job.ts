@@ -24,7 +24,7 @@ export interface TrainJobPayload {
 export async function trainJob(context: JobContext<TrainJobPayload>): Promise<JsonObject> {
   const { payload, job } = context;
   if (typeof payload?.recipe !== 'object' || payload.recipe === null) {
-    throw new SlingError('INVALID_JOB', 'a train job needs a "recipe" object in its payload', { field: 'recipe', hint: 'see docs/recipe.md' });
+    throw new SlingError('invalid_job', 'a train job needs a "recipe" object in its payload', { field: 'recipe', hint: 'see docs/recipe.md' });
   }
   const recipe = validateRecipe({ out: join(context.checkpointDir, 'run'), ...payload.recipe });
   let lastValidation: number | null = null;

@@ -57,7 +57,7 @@ export class JsonConstraint {
   advanceToken(state: AutomatonState, id: number): AutomatonState {
     if (this.tokenizer.eosIds.includes(id)) return state;
     const next = advanceBytes(state, this.tokenizer.tokenBytes(id));
-    if (!next) throw new SlingError('CONSTRAINT_VIOLATION', `token ${id} is not allowed here by the JSON grammar`);
+    if (!next) throw new SlingError('constraint_violation', `token ${id} is not allowed here by the JSON grammar`);
     return next;
   }
 

@@ -167,7 +167,7 @@ function integerOr(value: unknown, fallback: number, path: string): number {
 }
 
 function unsupported(path: string, message: string): SlingError {
-  return new SlingError('SCHEMA_UNSUPPORTED', `${path}: ${message}`, {
+  return new SlingError('schema_unsupported', `${path}: ${message}`, {
     field: path,
     hint: 'constrained decoding supports type (object/array/string/number/integer/boolean/null), properties, required, items, enum, const, anyOf, minItems/maxItems, minLength/maxLength',
   });

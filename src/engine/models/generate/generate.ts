@@ -61,9 +61,9 @@ export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: numbe
   validateSamplingOptions(options);
   enableDecodeGemv();
   const { maxTokens, stopAtEos = true } = options;
-  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new SlingError('INVALID_SAMPLING_OPTION', `maxTokens must be a whole number ≥ 1, got ${maxTokens}`, { field: 'maxTokens' });
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new SlingError('invalid_sampling_option', `maxTokens must be a whole number ≥ 1, got ${maxTokens}`, { field: 'maxTokens' });
   if (prompts.length === 0 || prompts.some((prompt) => prompt.length === 0)) {
-    throw new SlingError('GENERATE_EMPTY_PROMPT', 'every prompt needs at least one token', { hint: 'start the prompt with the BOS token' });
+    throw new SlingError('generate_empty_prompt', 'every prompt needs at least one token', { hint: 'start the prompt with the BOS token' });
   }
   const random = seededRandom(options.seed ?? 0);
   const promptLength = Math.max(...prompts.map((prompt) => prompt.length));
@@ -74,7 +74,7 @@ export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: numbe
       row.constraint = jsonConstraint(options.responseFormat, tokenizer);
       row.state = row.constraint.start();
       if (maxTokens < row.constraint.minimumTokens()) {
-        throw new SlingError('GENERATE_BUDGET_TOO_SMALL', `the shortest JSON matching the schema needs ${row.constraint.minimumTokens()} tokens; maxTokens is ${maxTokens}`, { field: 'maxTokens' });
+        throw new SlingError('generate_budget_too_small', `the shortest JSON matching the schema needs ${row.constraint.minimumTokens()} tokens; maxTokens is ${maxTokens}`, { field: 'maxTokens' });
       }
     }
     return row;

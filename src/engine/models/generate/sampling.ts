@@ -20,7 +20,7 @@ export interface SamplingOptions {
 export function validateSamplingOptions(options: SamplingOptions): void {
   const { temperature = 0, topK = 0, topP = 1, repetitionPenalty = 1 } = options;
   const check = (ok: boolean, field: string, hint: string) => {
-    if (!ok) throw new SlingError('INVALID_SAMPLING_OPTION', `invalid ${field}`, { field, hint });
+    if (!ok) throw new SlingError('invalid_sampling_option', `invalid ${field}`, { field, hint });
   };
   check(Number.isFinite(temperature) && temperature >= 0, 'temperature', 'use a number ≥ 0 (0 = greedy)');
   check(Number.isInteger(topK) && topK >= 0, 'topK', 'use a whole number ≥ 0 (0 = no limit)');

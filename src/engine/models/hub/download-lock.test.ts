@@ -13,7 +13,7 @@ test('a blob is downloaded by one process at a time; stale locks are taken over'
     assert.equal(existsSync(`${blob}.lock`), false, 'released afterwards');
     // PID 1 (init) is alive and is not us: the lock is held.
     writeFileSync(`${blob}.lock`, '1');
-    await assert.rejects(withDownloadLock(blob, 'model.safetensors', async () => 0), (error: Error & { code?: string }) => error.code === 'HUB_DOWNLOAD_BUSY' && /model\.safetensors/.test(error.message));
+    await assert.rejects(withDownloadLock(blob, 'model.safetensors', async () => 0), (error: Error & { code?: string }) => error.code === 'hub_download_busy' && /model\.safetensors/.test(error.message));
     // A process id that does not exist: the lock is stale.
     writeFileSync(`${blob}.lock`, '2147483646');
     assert.equal(await withDownloadLock(blob, 'f', async () => 'done'), 'done');

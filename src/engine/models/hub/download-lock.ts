@@ -22,7 +22,7 @@ export async function withDownloadLock<T>(blob: string, file: string, work: () =
   } catch {
     const owner = Number(readFileSync(lock, 'utf8'));
     if (owner !== process.pid && Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
-      throw new SlingError('HUB_DOWNLOAD_BUSY', `process ${owner} is already downloading this file`, { file, hint: `wait for it to finish, or delete ${lock} if no download is running` });
+      throw new SlingError('hub_download_busy', `process ${owner} is already downloading this file`, { file, hint: `wait for it to finish, or delete ${lock} if no download is running` });
     }
     writeFileSync(lock, String(process.pid));
   }

@@ -62,18 +62,18 @@ async function downloadUnlocked(download: BlobDownload): Promise<void> {
     try {
       await pipeline(body, output);
     } catch (error) {
-      throw new SlingError('HUB_DOWNLOAD_INTERRUPTED', `download interrupted after ${downloaded} of ${size} bytes: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error, hint: 'run the command again to resume where it stopped' });
+      throw new SlingError('hub_download_interrupted', `download interrupted after ${downloaded} of ${size} bytes: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error, hint: 'run the command again to resume where it stopped' });
     }
   }
   const received = statSync(partial).size;
   if (received !== size) {
-    throw new SlingError('HUB_DOWNLOAD_INCOMPLETE', `downloaded ${received} bytes but the Hub announced ${size}`, { file, hint: 'run the command again to resume the download' });
+    throw new SlingError('hub_download_incomplete', `downloaded ${received} bytes but the Hub announced ${size}`, { file, hint: 'run the command again to resume the download' });
   }
   if (download.sha256) {
     const actual = await sha256OfFile(partial);
     if (actual !== download.sha256) {
       rmSync(partial);
-      throw new SlingError('HUB_CHECKSUM_MISMATCH', `sha256 ${actual} does not match the Hub's ${download.sha256}`, { file, hint: 'the download was corrupted and has been deleted; run the command again' });
+      throw new SlingError('hub_checksum_mismatch', `sha256 ${actual} does not match the Hub's ${download.sha256}`, { file, hint: 'the download was corrupted and has been deleted; run the command again' });
     }
   }
   renameSync(partial, blob);

@@ -59,7 +59,7 @@ test('hub ids and environment variables', () => {
 test('pull downloads only what the model needs into the HF cache layout, resuming an interrupted download', async () => {
   const environment = environmentFor('cache-resume');
   hub.cutNext = { file: 'model.safetensors', after: 4000 };
-  await assert.rejects(pullModel(`${repoId}@main`, { environment }), (error: Error & { code?: string }) => error.code === 'HUB_DOWNLOAD_INTERRUPTED' && /model\.safetensors/.test(error.message));
+  await assert.rejects(pullModel(`${repoId}@main`, { environment }), (error: Error & { code?: string }) => error.code === 'hub_download_interrupted' && /model\.safetensors/.test(error.message));
   const repoFolder = join(environment.cacheDir, 'models--tiny-org--tiny-llama');
   const partial = readdirSync(join(repoFolder, 'blobs')).find((name) => name.endsWith('.incomplete'))!;
   assert.equal(statSync(join(repoFolder, 'blobs', partial)).size, 4000);
@@ -90,14 +90,14 @@ test('pull downloads only what the model needs into the HF cache layout, resumin
 
 test('offline mode resolves from the cache only', async () => {
   const environment = environmentFor('cache-offline');
-  await assert.rejects(pullModel(repoId, { environment, offline: true }), (error: Error & { code?: string }) => error.code === 'HUB_NOT_CACHED' && error.message.includes(repoId));
+  await assert.rejects(pullModel(repoId, { environment, offline: true }), (error: Error & { code?: string }) => error.code === 'hub_not_cached' && error.message.includes(repoId));
   const online = await pullModel(repoId, { environment });
   hub.requests = [];
   assert.equal(await pullModel(repoId, { environment: { ...environment, offline: true } }), online);
   assert.equal(await resolveModel(repoId, { environment, offline: true }), online);
   assert.equal(hub.requests.length, 0);
   assert.equal(await resolveModel(online), online, 'an existing path is returned as-is');
-  await assert.rejects(resolveModel('./no/such/folder'), (error: Error & { code?: string }) => error.code === 'MODEL_NOT_FOUND');
+  await assert.rejects(resolveModel('./no/such/folder'), (error: Error & { code?: string }) => error.code === 'model_not_found');
   // The Hub unreachable: the cached snapshot is used.
   const notices: string[] = [];
   assert.equal(await pullModel(repoId, { environment: { ...environment, endpoint: 'http://127.0.0.1:9' }, onNotice: (message) => notices.push(message) }), online);
@@ -110,7 +110,7 @@ test('a corrupted download fails the sha256 check and is deleted', async () => {
   bad[bad.length - 1] ^= 0xff;
   hub.corrupt = { file: 'model.safetensors', bytes: bad };
   try {
-    await assert.rejects(pullModel(repoId, { environment }), (error: Error & { code?: string }) => error.code === 'HUB_CHECKSUM_MISMATCH' && /model\.safetensors/.test(error.message));
+    await assert.rejects(pullModel(repoId, { environment }), (error: Error & { code?: string }) => error.code === 'hub_checksum_mismatch' && /model\.safetensors/.test(error.message));
   } finally {
     hub.corrupt = undefined;
   }
@@ -122,7 +122,7 @@ test('a corrupted download fails the sha256 check and is deleted', async () => {
 test('HF_TOKEN is sent as a Bearer token; without it a private repository is a clear error', async () => {
   hub.requiredToken = 'hf_secret';
   try {
-    await assert.rejects(pullModel(repoId, { environment: environmentFor('cache-auth') }), (error: Error & { code?: string }) => error.code === 'HUB_UNAUTHORIZED' && /HF_TOKEN/.test(error.message));
+    await assert.rejects(pullModel(repoId, { environment: environmentFor('cache-auth') }), (error: Error & { code?: string }) => error.code === 'hub_unauthorized' && /HF_TOKEN/.test(error.message));
     hub.requests = [];
     await pullModel(repoId, { environment: { ...environmentFor('cache-auth'), token: 'hf_secret' } });
     const toHub = hub.requests.filter((request) => !request.url.startsWith('/cdn/'));
@@ -132,6 +132,6 @@ test('HF_TOKEN is sent as a Bearer token; without it a private repository is a c
   }
 });
 
-test('a missing repository is HUB_NOT_FOUND', async () => {
-  await assert.rejects(pullModel('tiny-org/absent', { environment: environmentFor('cache-404') }), (error: Error & { code?: string }) => error.code === 'HUB_NOT_FOUND' && error.message.includes('tiny-org/absent'));
+test('a missing repository is hub_not_found', async () => {
+  await assert.rejects(pullModel('tiny-org/absent', { environment: environmentFor('cache-404') }), (error: Error & { code?: string }) => error.code === 'hub_not_found' && error.message.includes('tiny-org/absent'));
 });

@@ -36,7 +36,7 @@ interface Sibling { rfilename: string; size?: number; lfs?: { sha256?: string; o
 
 export async function pullModel(spec: string, options: PullOptions = {}): Promise<string> {
   const id = parseHubId(spec);
-  if (!id) throw new SlingError('HUB_INVALID_ID', `"${spec}" is not a Hub model id`, { hint: 'use ORG/NAME or ORG/NAME@REVISION' });
+  if (!id) throw new SlingError('hub_invalid_id', `"${spec}" is not a Hub model id`, { hint: 'use ORG/NAME or ORG/NAME@REVISION' });
   const environment = { ...hubEnvironment(), ...options.environment };
   const offline = options.offline ?? environment.offline;
   const repoFolder = repoCacheFolder(environment.cacheDir, id.repoId);
@@ -47,7 +47,7 @@ export async function pullModel(spec: string, options: PullOptions = {}): Promis
     listing = (await (await hubFetch(apiUrl, environment.token, {}, `${id.repoId}@${id.revision}`)).json()) as typeof listing;
   } catch (error) {
     const commit = cachedCommit(repoFolder, id.revision);
-    if (SlingError.isInstance(error) && error.code === 'HUB_UNREACHABLE' && commit) {
+    if (SlingError.isInstance(error) && error.code === 'hub_unreachable' && commit) {
       options.onNotice?.(`the Hub is unreachable; using the cached snapshot ${commit}`);
       return cachedSnapshot(repoFolder, id, 'the Hub is unreachable');
     }
@@ -55,13 +55,13 @@ export async function pullModel(spec: string, options: PullOptions = {}): Promis
   }
   const commit = listing.sha;
   const siblings = new Map((listing.siblings ?? []).map((sibling) => [sibling.rfilename, sibling]));
-  if (!commit) throw new SlingError('HUB_HTTP_ERROR', 'the Hub API answer has no commit sha', { file: apiUrl });
+  if (!commit) throw new SlingError('hub_http_error', 'the Hub API answer has no commit sha', { file: apiUrl });
   const fetchFile = async (file: string) => {
     const resolveUrl = `${environment.endpoint}/${id.repoId}/resolve/${commit}/${file.split('/').map(encodeURIComponent).join('/')}`;
     const head = await hubFetch(resolveUrl, environment.token, { 'Accept-Encoding': 'identity' }, file, 'HEAD', 'manual');
     const etag = (head.headers.get('x-linked-etag') ?? head.headers.get('etag') ?? '').replace(/^W\//, '').replaceAll('"', '');
     const size = Number(head.headers.get('x-linked-size') ?? head.headers.get('content-length') ?? siblings.get(file)?.size ?? NaN);
-    if (!etag || !Number.isFinite(size)) throw new SlingError('HUB_HTTP_ERROR', 'the Hub gave no ETag or size for the file', { file: resolveUrl });
+    if (!etag || !Number.isFinite(size)) throw new SlingError('hub_http_error', 'the Hub gave no ETag or size for the file', { file: resolveUrl });
     const lfsSha = siblings.get(file)?.lfs?.sha256 ?? siblings.get(file)?.lfs?.oid;
     const sha256 = lfsSha ?? (/^[0-9a-f]{64}$/.test(etag) ? etag : undefined);
     const blob = blobPath(repoFolder, etag);
@@ -81,14 +81,14 @@ async function weightFileNames(siblings: Map<string, Sibling>, fetchFile: (file:
     return [...new Set(Object.values(index.weight_map ?? {}))].sort();
   }
   if (siblings.has('model.safetensors')) return ['model.safetensors'];
-  throw new SlingError('HUB_NO_WEIGHTS', `${repoId} has no model.safetensors or model.safetensors.index.json`, { hint: 'Sling loads safetensors weights; repositories with only .bin or .gguf files are not supported by pull' });
+  throw new SlingError('hub_no_weights', `${repoId} has no model.safetensors or model.safetensors.index.json`, { hint: 'Sling loads safetensors weights; repositories with only .bin or .gguf files are not supported by pull' });
 }
 
 function cachedSnapshot(repoFolder: string, id: HubModelId, reason: string): string {
   const commit = cachedCommit(repoFolder, id.revision);
   const folder = commit ? snapshotFolder(repoFolder, commit) : undefined;
   if (!folder || !existsSync(join(folder, 'config.json'))) {
-    throw new SlingError('HUB_NOT_CACHED', `${id.repoId}@${id.revision} is not in the local cache and ${reason}`, { file: repoFolder, hint: 'run `sling pull` with network access first, or unset HF_HUB_OFFLINE' });
+    throw new SlingError('hub_not_cached', `${id.repoId}@${id.revision} is not in the local cache and ${reason}`, { file: repoFolder, hint: 'run `sling pull` with network access first, or unset HF_HUB_OFFLINE' });
   }
   return folder;
 }

@@ -10,7 +10,7 @@ import { parseHubId, pullModel, type PullOptions } from './hub-pull.ts';
 export async function resolveModel(pathOrHubId: string, options: PullOptions = {}): Promise<string> {
   if (existsSync(pathOrHubId)) return pathOrHubId;
   if (!parseHubId(pathOrHubId) || pathOrHubId.startsWith('.') || pathOrHubId.startsWith('/')) {
-    throw new SlingError('MODEL_NOT_FOUND', 'no such file or folder, and not a Hub id (ORG/NAME[@REVISION])', { file: pathOrHubId });
+    throw new SlingError('model_not_found', 'no such file or folder, and not a Hub id (ORG/NAME[@REVISION])', { file: pathOrHubId });
   }
   return pullModel(pathOrHubId, options);
 }

@@ -26,13 +26,13 @@ export async function loadGgufCheckpoint(path: string): Promise<Checkpoint> {
   if (ropeFactors && !config.ropeScaling) {
     const scaling = llama3ScalingFromFactors(rawToF32(ropeFactors), config.headDim, config.ropeTheta);
     if (!scaling) {
-      throw new SlingError('MODEL_UNSUPPORTED_ROPE', 'rope_freqs.weight holds RoPE factors that match no Llama 3 scaling Sling knows', { file: path, field: 'rope_freqs.weight' });
+      throw new SlingError('model_unsupported_rope', 'rope_freqs.weight holds RoPE factors that match no Llama 3 scaling Sling knows', { file: path, field: 'rope_freqs.weight' });
     }
     config.ropeScaling = scaling;
   }
   const tokenizer = tokenizerFromGguf(metadata, path);
   if (tokenizer.vocabSize !== config.vocabSize) {
-    throw new SlingError('TOKENIZER_MISMATCH', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has ${config.vocabSize}`, { file: path });
+    throw new SlingError('tokenizer_mismatch', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has ${config.vocabSize}`, { file: path });
   }
   const template = metadata['tokenizer.chat_template'];
   return {

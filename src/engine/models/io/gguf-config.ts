@@ -22,21 +22,21 @@ export function configFromGguf(metadata: GgufMetadata, tensorNames: Set<string>,
   const arch = String(metadata['general.architecture'] ?? '');
   const traits = ggufFamilies[arch];
   if (!traits) {
-    throw new SlingError('MODEL_UNSUPPORTED_ARCHITECTURE', `unsupported GGUF architecture "${arch || 'none given'}"`, { file, field: 'general.architecture', hint: `supported: ${Object.keys(ggufFamilies).join(', ')}` });
+    throw new SlingError('model_unsupported_architecture', `unsupported GGUF architecture "${arch || 'none given'}"`, { file, field: 'general.architecture', hint: `supported: ${Object.keys(ggufFamilies).join(', ')}` });
   }
   const read = (key: string, fallback?: number): number => {
     const value = metadata[`${arch}.${key}`];
     if (typeof value === 'number') return value;
     if (typeof value === 'bigint') return Number(value);
     if (fallback !== undefined) return fallback;
-    throw new SlingError('MODEL_CONFIG_MISSING_KEY', `required metadata key "${arch}.${key}" is missing`, { file, field: `${arch}.${key}` });
+    throw new SlingError('model_config_missing_key', `required metadata key "${arch}.${key}" is missing`, { file, field: `${arch}.${key}` });
   };
   const tokens = metadata['tokenizer.ggml.tokens'];
   const hiddenSize = read('embedding_length');
   const numHeads = read('attention.head_count');
   const headDim = read('attention.key_length', hiddenSize / numHeads);
   if (read('rope.dimension_count', headDim) !== headDim) {
-    throw new SlingError('MODEL_UNSUPPORTED_ROPE', `partial RoPE (${arch}.rope.dimension_count ${read('rope.dimension_count')} of head size ${headDim}) is not supported`, { file, field: `${arch}.rope.dimension_count` });
+    throw new SlingError('model_unsupported_rope', `partial RoPE (${arch}.rope.dimension_count ${read('rope.dimension_count')} of head size ${headDim}) is not supported`, { file, field: `${arch}.rope.dimension_count` });
   }
   const scalingType = metadata[`${arch}.rope.scaling.type`];
   const eos = metadata['tokenizer.ggml.eos_token_id'];

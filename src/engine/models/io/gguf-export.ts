@@ -30,7 +30,7 @@ export function writeGgufCheckpoint(path: string, checkpoint: Checkpoint, option
   const tensors: GgufTensorInput[] = [];
   for (const [hfName, source] of checkpoint.tensors) {
     const name = hfName === 'rope_freqs.weight' ? hfName : ggufNameFromHf(hfName);
-    if (!name) throw new SlingError('GGUF_UNKNOWN_TENSOR', `tensor "${hfName}" has no GGUF name`, { file: path, field: hfName });
+    if (!name) throw new SlingError('gguf_unknown_tensor', `tensor "${hfName}" has no GGUF name`, { file: path, field: hfName });
     if (name === 'output.weight' && config.tieWordEmbeddings) continue;
     let tensor = source;
     if (/\.attn_[qk]\.(weight|bias)$/.test(name) && config.ropeConvention !== wanted) {

@@ -48,7 +48,7 @@ test('Q8_0 tensors are dequantised (scale × int8 per block of 32), other quanti
   assert.deepEqual([...tensor.data.subarray(32, 34)], [32, -31.75]);
   bytes.writeUInt32LE(GgmlType.Q4_K, typeOffset);
   writeFileSync(file, bytes);
-  await assert.rejects(readGguf(file), (error: Error & { code?: string }) => error.code === 'GGUF_UNSUPPORTED_TYPE' && /Q4_K/.test(error.message) && error.message.includes(file));
+  await assert.rejects(readGguf(file), (error: Error & { code?: string }) => error.code === 'gguf_unsupported_type' && /Q4_K/.test(error.message) && error.message.includes(file));
 });
 
 test('writeGguf metadata: inferred and explicit value types read back through @huggingface/gguf', async () => {

@@ -28,7 +28,7 @@ export async function readGgufHeader(path: string): Promise<{ metadata: GgufMeta
     parsed = await gguf(path, { allowLocalFile: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new SlingError('GGUF_INVALID', `cannot parse GGUF: ${reason}`, { file: path, cause: error, hint: 'is this a GGUF file (it must start with the bytes "GGUF")?' });
+    throw new SlingError('gguf_invalid', `cannot parse GGUF: ${reason}`, { file: path, cause: error, hint: 'is this a GGUF file (it must start with the bytes "GGUF")?' });
   }
   const tensorInfos = parsed.tensorInfos.map((info) => ({
     name: info.name,
@@ -50,7 +50,7 @@ export async function readGguf(path: string): Promise<GgufContents> {
       const byteLength = storedByteLength(info, count, path);
       const start = dataOffset + info.offset;
       if (start + byteLength > fileSize) {
-        throw new SlingError('GGUF_INVALID', `tensor ${info.name} needs bytes ${start}..${start + byteLength} but the file has ${fileSize}`, { file: path, hint: 'the file is truncated' });
+        throw new SlingError('gguf_invalid', `tensor ${info.name} needs bytes ${start}..${start + byteLength} but the file has ${fileSize}`, { file: path, hint: 'the file is truncated' });
       }
       const dtype = directTypes[info.type];
       if (dtype) {
@@ -76,7 +76,7 @@ function storedByteLength(info: GgufTensorInfo, count: number, path: string): nu
     case GgmlType.BF16: return count * 2;
     case GgmlType.Q8_0: return (count / 32) * 34;
     default:
-      throw new SlingError('GGUF_UNSUPPORTED_TYPE', `tensor ${info.name} has type ${ggmlTypeName(info.type)}, which Sling cannot read`, { file: path, hint: 'supported tensor types: F32, F16, BF16, Q8_0; re-export the model with one of them' });
+      throw new SlingError('gguf_unsupported_type', `tensor ${info.name} has type ${ggmlTypeName(info.type)}, which Sling cannot read`, { file: path, hint: 'supported tensor types: F32, F16, BF16, Q8_0; re-export the model with one of them' });
   }
 }
 

@@ -45,7 +45,7 @@ function normalise(key: string, value: GgufValue): GgufTypedValue {
     if (typeof item === 'boolean') return 'bool';
     if (typeof item === 'bigint') return 'u64';
     if (typeof item === 'number') return Number.isInteger(item) ? (item < 0 ? 'i32' : 'u32') : 'f32';
-    throw new SlingError('GGUF_INVALID_METADATA', `metadata "${key}" has an unsupported value ${String(item)}`, { field: key });
+    throw new SlingError('gguf_invalid_metadata', `metadata "${key}" has an unsupported value ${String(item)}`, { field: key });
   };
   if (Array.isArray(value)) {
     if (value.length === 0) return { type: 'i32', value, array: true };
@@ -112,10 +112,10 @@ export function writeGguf(path: string, input: GgufWriteInput): void {
   let dataOffset = 0;
   const names = new Set<string>();
   for (const { name, tensor } of input.tensors) {
-    if (names.has(name)) throw new SlingError('GGUF_DUPLICATE_TENSOR', `tensor "${name}" appears twice`, { file: path });
+    if (names.has(name)) throw new SlingError('gguf_duplicate_tensor', `tensor "${name}" appears twice`, { file: path });
     names.add(name);
     if (tensor.data.byteLength !== elementCount(tensor.shape) * bytesPerElement(tensor.dtype)) {
-      throw new SlingError('TENSOR_SHAPE_MISMATCH', `tensor "${name}" data does not match its shape [${tensor.shape.join(', ')}]`, { file: path });
+      throw new SlingError('tensor_shape_mismatch', `tensor "${name}" data does not match its shape [${tensor.shape.join(', ')}]`, { file: path });
     }
     header.string(name);
     header.u32(tensor.shape.length);

@@ -33,7 +33,7 @@ export function writeHfFolder(folder: string, checkpoint: Checkpoint, options: {
   let tokenizerJson: Record<string, unknown>;
   if (tokenizer instanceof HfTokenizer) tokenizerJson = tokenizer.tokenizerJson;
   else if (tokenizer instanceof SpmTokenizer) tokenizerJson = llamaTokenizerJson(tokenizer);
-  else throw new SlingError('TOKENIZER_UNSUPPORTED', 'this tokenizer cannot be saved as tokenizer.json', { file: folder });
+  else throw new SlingError('tokenizer_unsupported', 'this tokenizer cannot be saved as tokenizer.json', { file: folder });
   writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizerJson));
   const tokenText = (id: number | undefined) => (id === undefined ? null : new TextDecoder().decode(tokenizer.tokenBytes(id)) || pieceOf(tokenizerJson, id));
   writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({

@@ -59,11 +59,11 @@ test('bad folders: missing config key, unknown architecture, tokenizer larger th
   const expectError = async (folder: string, code: string, pattern: RegExp) => {
     await assert.rejects(loadCheckpoint(folder), (error: Error & { code?: string }) => error.code === code && pattern.test(error.message));
   };
-  await expectError(writeFolder('no-layers', { num_hidden_layers: undefined }).folder, 'MODEL_CONFIG_MISSING_KEY', /no-layers\/config\.json.*num_hidden_layers/);
-  await expectError(writeFolder('phi', { model_type: 'phi3', architectures: ['Phi3ForCausalLM'] }).folder, 'MODEL_UNSUPPORTED_ARCHITECTURE', /phi\/config\.json.*phi3/);
-  await expectError(writeFolder('small-vocab', { vocab_size: 256 }).folder, 'TOKENIZER_MISMATCH', /tokenizer\.json.*512 tokens.*256/);
+  await expectError(writeFolder('no-layers', { num_hidden_layers: undefined }).folder, 'model_config_missing_key', /no-layers\/config\.json.*num_hidden_layers/);
+  await expectError(writeFolder('phi', { model_type: 'phi3', architectures: ['Phi3ForCausalLM'] }).folder, 'model_unsupported_architecture', /phi\/config\.json.*phi3/);
+  await expectError(writeFolder('small-vocab', { vocab_size: 256 }).folder, 'tokenizer_mismatch', /tokenizer\.json.*512 tokens.*256/);
   const { folder } = writeFolder('no-weights');
   rmSync(join(folder, 'model.safetensors.index.json'));
-  await expectError(folder, 'MODEL_FILE_MISSING', /no model\.safetensors/);
-  await expectError(join(root, 'absent'), 'MODEL_NOT_FOUND', /absent/);
+  await expectError(folder, 'model_file_missing', /no model\.safetensors/);
+  await expectError(join(root, 'absent'), 'model_not_found', /absent/);
 });

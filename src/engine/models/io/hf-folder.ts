@@ -18,12 +18,12 @@ export function readJsonFile(file: string, required: false): Record<string, unkn
 export function readJsonFile(file: string, required: boolean): Record<string, unknown> | undefined {
   if (!existsSync(file)) {
     if (!required) return undefined;
-    throw new SlingError('MODEL_FILE_MISSING', 'required file is missing', { file, hint: 'a Hugging Face model folder needs config.json, tokenizer.json and *.safetensors' });
+    throw new SlingError('model_file_missing', 'required file is missing', { file, hint: 'a Hugging Face model folder needs config.json, tokenizer.json and *.safetensors' });
   }
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new SlingError('MODEL_FILE_INVALID', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
+    throw new SlingError('model_file_invalid', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
   }
 }
 
@@ -31,12 +31,12 @@ export function weightFiles(folder: string): string[] {
   const indexFile = join(folder, 'model.safetensors.index.json');
   if (existsSync(indexFile)) {
     const weightMap = readJsonFile(indexFile, true).weight_map as Record<string, string> | undefined;
-    if (!weightMap) throw new SlingError('MODEL_CONFIG_MISSING_KEY', 'required key "weight_map" is missing', { file: indexFile, field: 'weight_map' });
+    if (!weightMap) throw new SlingError('model_config_missing_key', 'required key "weight_map" is missing', { file: indexFile, field: 'weight_map' });
     return [...new Set(Object.values(weightMap))].sort().map((name) => join(folder, name));
   }
   const single = join(folder, 'model.safetensors');
   if (existsSync(single)) return [single];
-  throw new SlingError('MODEL_FILE_MISSING', 'no model.safetensors or model.safetensors.index.json in the folder', { file: folder });
+  throw new SlingError('model_file_missing', 'no model.safetensors or model.safetensors.index.json in the folder', { file: folder });
 }
 
 export function loadHfFolder(folder: string): Checkpoint {
@@ -47,16 +47,16 @@ export function loadHfFolder(folder: string): Checkpoint {
   const tokenizerConfig = readJsonFile(join(folder, 'tokenizer_config.json'), false) ?? {};
   const tokenizer = new HfTokenizer(readJsonFile(tokenizerFile, true), tokenizerConfig, tokenizerFile);
   if (tokenizer.vocabSize > config.vocabSize) {
-    throw new SlingError('TOKENIZER_MISMATCH', `the tokenizer has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocabSize}`, { file: tokenizerFile, hint: 'the tokenizer belongs to a different model' });
+    throw new SlingError('tokenizer_mismatch', `the tokenizer has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocabSize}`, { file: tokenizerFile, hint: 'the tokenizer belongs to a different model' });
   }
   const tensors = new Map<string, RawTensor>();
   for (const file of weightFiles(folder)) {
     for (const [name, tensor] of readSafetensors(file).tensors) tensors.set(name, tensor);
   }
   const embedding = tensors.get('model.embed_tokens.weight');
-  if (!embedding) throw new SlingError('MODEL_TENSOR_MISSING', 'no model.embed_tokens.weight in the weights', { file: folder });
+  if (!embedding) throw new SlingError('model_tensor_missing', 'no model.embed_tokens.weight in the weights', { file: folder });
   if (embedding.shape[0] !== config.vocabSize || embedding.shape[1] !== config.hiddenSize) {
-    throw new SlingError('MODEL_SHAPE_MISMATCH', `model.embed_tokens.weight is [${embedding.shape.join(', ')}] but config.json says [${config.vocabSize}, ${config.hiddenSize}]`, { file: configFile });
+    throw new SlingError('model_shape_mismatch', `model.embed_tokens.weight is [${embedding.shape.join(', ')}] but config.json says [${config.vocabSize}, ${config.hiddenSize}]`, { file: configFile });
   }
   // A config may omit tie_word_embeddings when lm_head is simply absent.
   if (!tensors.has('lm_head.weight')) config.tieWordEmbeddings = true;

@@ -21,14 +21,14 @@ export function readLlama2cCheckpoint(path: string): Llama2cWeights {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new SlingError('MODEL_NOT_FOUND', 'cannot read the llama2.c checkpoint', { file: path, cause: error });
+    throw new SlingError('model_not_found', 'cannot read the llama2.c checkpoint', { file: path, cause: error });
   }
-  if (bytes.length < 28) throw new SlingError('MODEL_CORRUPT', `file is ${bytes.length} bytes, too short for a llama2.c header`, { file: path });
+  if (bytes.length < 28) throw new SlingError('model_corrupt', `file is ${bytes.length} bytes, too short for a llama2.c header`, { file: path });
   const [dim, hiddenDim, numLayers, numHeads, numKvHeads, signedVocab, seqLen] = Array.from({ length: 7 }, (_, i) => bytes.readInt32LE(i * 4));
   const vocabSize = Math.abs(signedVocab);
   const sane = [dim, hiddenDim, numLayers, numHeads, numKvHeads, vocabSize, seqLen].every((value) => value > 0 && value < 1 << 24);
   if (!sane || dim % numHeads !== 0 || numHeads % numKvHeads !== 0) {
-    throw new SlingError('MODEL_CORRUPT', `header [${[dim, hiddenDim, numLayers, numHeads, numKvHeads, signedVocab, seqLen].join(', ')}] is not a llama2.c legacy header`, { file: path, hint: 'only the legacy (version 0) llama2.c export is supported' });
+    throw new SlingError('model_corrupt', `header [${[dim, hiddenDim, numLayers, numHeads, numKvHeads, signedVocab, seqLen].join(', ')}] is not a llama2.c legacy header`, { file: path, hint: 'only the legacy (version 0) llama2.c export is supported' });
   }
   const headDim = dim / numHeads;
   const kvDim = numKvHeads * headDim;
@@ -38,7 +38,7 @@ export function readLlama2cCheckpoint(path: string): Llama2cWeights {
   const take = (shape: number[]): Float32Array => {
     const count = shape.reduce((a, b) => a * b, 1);
     if (offset + count > floats.length) {
-      throw new SlingError('MODEL_CORRUPT', `file ends after ${floats.length} floats but the header's shapes need more`, { file: path, hint: 'the checkpoint is truncated' });
+      throw new SlingError('model_corrupt', `file ends after ${floats.length} floats but the header's shapes need more`, { file: path, hint: 'the checkpoint is truncated' });
     }
     const data = floats.slice(offset, offset + count);
     offset += count;
@@ -62,7 +62,7 @@ export function readLlama2cCheckpoint(path: string): Llama2cWeights {
   take([seqLen, headDim / 2]); // freq_cis_imag, unused
   if (signedVocab < 0) tensors.set('lm_head.weight', { dtype: 'f32', shape: [vocabSize, dim], data: take([vocabSize, dim]) });
   if (offset !== floats.length) {
-    throw new SlingError('MODEL_CORRUPT', `${(floats.length - offset) * 4} unexpected bytes after the last tensor`, { file: path, hint: 'not a legacy llama2.c checkpoint, or the header does not match the weights' });
+    throw new SlingError('model_corrupt', `${(floats.length - offset) * 4} unexpected bytes after the last tensor`, { file: path, hint: 'not a legacy llama2.c checkpoint, or the header does not match the weights' });
   }
   const config: LlamaConfig = {
     architecture: 'llama',

@@ -45,7 +45,7 @@ export function convertRaw(tensor: RawTensor, dtype: RawDtype): RawTensor {
 export function makeRawTensor(dtype: RawDtype, shape: number[], data: Float32Array | Uint16Array, name = 'tensor'): RawTensor {
   const expectedArray = dtype === 'f32' ? Float32Array : Uint16Array;
   if (!(data instanceof expectedArray) || data.length !== elementCount(shape)) {
-    throw new SlingError('TENSOR_SHAPE_MISMATCH', `${name}: ${dtype} tensor of shape [${shape.join(', ')}] needs ${elementCount(shape)} elements in a ${expectedArray.name}, got ${data.length} in a ${data.constructor.name}`);
+    throw new SlingError('tensor_shape_mismatch', `${name}: ${dtype} tensor of shape [${shape.join(', ')}] needs ${elementCount(shape)} elements in a ${expectedArray.name}, got ${data.length} in a ${data.constructor.name}`);
   }
   return { dtype, shape, data };
 }

@@ -18,7 +18,7 @@ export interface SafetensorsContents {
 }
 
 function corrupt(file: string, message: string, field?: string): SlingError {
-  return new SlingError('SAFETENSORS_INVALID', message, { file, field, hint: 'the file is truncated or corrupted; download or export it again' });
+  return new SlingError('safetensors_invalid', message, { file, field, hint: 'the file is truncated or corrupted; download or export it again' });
 }
 
 export function readSafetensors(file: string): SafetensorsContents {
@@ -26,7 +26,7 @@ export function readSafetensors(file: string): SafetensorsContents {
   try {
     handle = openSync(file, 'r');
   } catch (error) {
-    throw new SlingError('MODEL_NOT_FOUND', 'cannot open the safetensors file', { file, cause: error });
+    throw new SlingError('model_not_found', 'cannot open the safetensors file', { file, cause: error });
   }
   try {
     const fileSize = statSync(file).size;
@@ -73,7 +73,7 @@ function validateEntry(file: string, name: string, value: unknown, dataSize: num
   const entry = value as Partial<HeaderEntry> | null;
   if (!entry || typeof entry !== 'object') throw corrupt(file, `tensor "${name}" has no header entry object`, name);
   if (typeof entry.dtype !== 'string' || !dtypes[entry.dtype]) {
-    throw new SlingError('SAFETENSORS_UNSUPPORTED_DTYPE', `tensor "${name}" has dtype ${String(entry.dtype)}; supported: F32, F16, BF16`, { file, field: name });
+    throw new SlingError('safetensors_unsupported_dtype', `tensor "${name}" has dtype ${String(entry.dtype)}; supported: F32, F16, BF16`, { file, field: name });
   }
   if (!Array.isArray(entry.shape) || !entry.shape.every((size) => Number.isInteger(size) && size >= 0)) {
     throw corrupt(file, `tensor "${name}" has an invalid shape ${JSON.stringify(entry.shape)}`, name);

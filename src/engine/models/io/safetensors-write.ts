@@ -18,7 +18,7 @@ export function writeSafetensors(file: string, tensors: Map<string, RawTensor> |
   for (const [name, tensor] of entries) {
     const byteLength = elementCount(tensor.shape) * bytesPerElement(tensor.dtype);
     if (tensor.data.byteLength !== byteLength) {
-      throw new SlingError('TENSOR_SHAPE_MISMATCH', `tensor ${name}: data has ${tensor.data.byteLength} bytes, shape [${tensor.shape.join(', ')}] needs ${byteLength}`, { file });
+      throw new SlingError('tensor_shape_mismatch', `tensor ${name}: data has ${tensor.data.byteLength} bytes, shape [${tensor.shape.join(', ')}] needs ${byteLength}`, { file });
     }
     header[name] = { dtype: dtypeNames[tensor.dtype], shape: tensor.shape, data_offsets: [offset, offset + byteLength] };
     offset += byteLength;

@@ -19,8 +19,8 @@ test('ChatML template renders messages and the generation prompt', () => {
 test('bos/eos tokens are passed to the template, and raise_exception becomes a SlingError', () => {
   const messages = [{ role: 'user', content: 'Hi ' }, { role: 'assistant', content: 'Hello' }];
   assert.equal(renderChatTemplate(llama2, messages, { bosToken: '<s>', eosToken: '</s>' }), '<s>[INST] Hi [/INST] Hello </s>');
-  assert.throws(() => renderChatTemplate(llama2, [{ role: 'assistant', content: 'x' }]), (error: Error & { code?: string }) => error.code === 'CHAT_TEMPLATE_FAILED' && /alternate/.test(error.message));
-  assert.throws(() => renderChatTemplate('{% for %}', []), (error: Error & { code?: string }) => error.code === 'CHAT_TEMPLATE_INVALID');
+  assert.throws(() => renderChatTemplate(llama2, [{ role: 'assistant', content: 'x' }]), (error: Error & { code?: string }) => error.code === 'chat_template_failed' && /alternate/.test(error.message));
+  assert.throws(() => renderChatTemplate('{% for %}', []), (error: Error & { code?: string }) => error.code === 'chat_template_invalid');
 });
 
 test('templateTokens gives the bos/eos spellings a template expects', () => {

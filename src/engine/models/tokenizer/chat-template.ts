@@ -37,7 +37,7 @@ export function renderChatTemplate(template: string, messages: readonly ChatMess
     try {
       parsed = new Template(template);
     } catch (error) {
-      throw new SlingError('CHAT_TEMPLATE_INVALID', `the chat template does not parse: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new SlingError('chat_template_invalid', `the chat template does not parse: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     compiled.set(template, parsed);
   }
@@ -51,6 +51,6 @@ export function renderChatTemplate(template: string, messages: readonly ChatMess
       ...(options.tools ? { tools: options.tools } : {}),
     });
   } catch (error) {
-    throw new SlingError('CHAT_TEMPLATE_FAILED', `rendering the chat template failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new SlingError('chat_template_failed', `rendering the chat template failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -31,10 +31,10 @@ export function byteLevelTokenizerFromGguf(metadata: Record<string, unknown>, id
   const merges = metadata['tokenizer.ggml.merges'];
   const types = metadata['tokenizer.ggml.token_type'] as number[] | undefined;
   const pre = String(metadata['tokenizer.ggml.pre'] ?? 'default');
-  if (!Array.isArray(merges)) throw new SlingError('TOKENIZER_MISSING', 'a gpt2 tokenizer needs tokenizer.ggml.merges', { file, field: 'tokenizer.ggml.merges' });
+  if (!Array.isArray(merges)) throw new SlingError('tokenizer_missing', 'a gpt2 tokenizer needs tokenizer.ggml.merges', { file, field: 'tokenizer.ggml.merges' });
   const preTokenizer = preTokenizers[pre];
   if (!preTokenizer) {
-    throw new SlingError('TOKENIZER_UNSUPPORTED', `unsupported BPE pre-tokenizer "${pre}"`, { file, field: 'tokenizer.ggml.pre', hint: `supported: ${Object.keys(preTokenizers).join(', ')}` });
+    throw new SlingError('tokenizer_unsupported', `unsupported BPE pre-tokenizer "${pre}"`, { file, field: 'tokenizer.ggml.pre', hint: `supported: ${Object.keys(preTokenizers).join(', ')}` });
   }
   const addedTokens = tokens.flatMap((content, id) => {
     const type = types?.[id];

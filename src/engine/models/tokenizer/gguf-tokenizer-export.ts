@@ -61,7 +61,7 @@ export function ggufTokenizerMetadata(tokenizer: Tokenizer, file: string): Recor
 }
 
 function unsupported(file: string): SlingError {
-  return new SlingError('GGUF_TOKENIZER_UNSUPPORTED', 'this tokenizer cannot be written to GGUF yet', { file, hint: 'supported: SentencePiece vocabularies with scores (llama2.c, GGUF llama) and byte-level BPE tokenizer.json' });
+  return new SlingError('gguf_tokenizer_unsupported', 'this tokenizer cannot be written to GGUF yet', { file, hint: 'supported: SentencePiece vocabularies with scores (llama2.c, GGUF llama) and byte-level BPE tokenizer.json' });
 }
 
 /**

@@ -13,7 +13,7 @@ export function tokenizerFromGguf(metadata: Record<string, unknown>, file: strin
   const model = metadata['tokenizer.ggml.model'];
   const tokens = metadata['tokenizer.ggml.tokens'];
   if (!Array.isArray(tokens)) {
-    throw new SlingError('TOKENIZER_MISSING', 'the GGUF file has no tokenizer.ggml.tokens', { file, field: 'tokenizer.ggml.tokens' });
+    throw new SlingError('tokenizer_missing', 'the GGUF file has no tokenizer.ggml.tokens', { file, field: 'tokenizer.ggml.tokens' });
   }
   const optionalId = (key: string): number | undefined => {
     const value = metadata[key];
@@ -36,5 +36,5 @@ export function tokenizerFromGguf(metadata: Record<string, unknown>, file: strin
     });
   }
   if (model === 'gpt2') return byteLevelTokenizerFromGguf(metadata, { bosId, eosIds }, file);
-  throw new SlingError('TOKENIZER_UNSUPPORTED', `unsupported GGUF tokenizer model "${String(model)}"`, { file, field: 'tokenizer.ggml.model', hint: "supported: 'llama' (SentencePiece) and 'gpt2' (byte-level BPE)" });
+  throw new SlingError('tokenizer_unsupported', `unsupported GGUF tokenizer model "${String(model)}"`, { file, field: 'tokenizer.ggml.model', hint: "supported: 'llama' (SentencePiece) and 'gpt2' (byte-level BPE)" });
 }

@@ -46,7 +46,7 @@ export class HfTokenizer implements Tokenizer {
     try {
       this.library = new LibraryTokenizer(tokenizerJson, tokenizerConfig);
     } catch (error) {
-      throw new SlingError('TOKENIZER_INVALID', `cannot build the tokenizer: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
+      throw new SlingError('tokenizer_invalid', `cannot build the tokenizer: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
     }
     this.byteLevel = usesByteLevel(tokenizerJson.decoder) || usesByteLevel(tokenizerJson.pre_tokenizer);
     for (const added of (tokenizerJson.added_tokens ?? []) as AddedTokenJson[]) {

@@ -24,5 +24,5 @@ test('tok512.bin round-trips text through encode/decode', { skip }, () => {
 });
 
 test('a tokenizer whose size does not match the model is rejected', { skip }, () => {
-  assert.throws(() => readLlama2cTokenizer(dataDir + 'tok512.bin', 32000), (error: Error) => /TOKENIZER_MISMATCH|512 tokens.*32000/.test(error.message) && error.message.includes('tok512.bin'));
+  assert.throws(() => readLlama2cTokenizer(dataDir + 'tok512.bin', 32000), (error: Error) => /tokenizer_mismatch|512 tokens.*32000/.test(error.message) && error.message.includes('tok512.bin'));
 });

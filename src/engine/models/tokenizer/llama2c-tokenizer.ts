@@ -14,7 +14,7 @@ export function readLlama2cTokenizer(path: string, vocabSize?: number): SpmToken
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new SlingError('TOKENIZER_NOT_FOUND', 'cannot read the llama2.c tokenizer file', { file: path, cause: error });
+    throw new SlingError('tokenizer_not_found', 'cannot read the llama2.c tokenizer file', { file: path, cause: error });
   }
   const pieces: string[] = [];
   const scores: number[] = [];
@@ -27,7 +27,7 @@ export function readLlama2cTokenizer(path: string, vocabSize?: number): SpmToken
     const length = bytes.readInt32LE(offset + 4);
     offset += 8;
     if (length < 0 || offset + length > bytes.length) {
-      throw new SlingError('TOKENIZER_CORRUPT', `token ${pieces.length} claims ${length} bytes at offset ${offset - 4}, past the end of the file (${bytes.length} bytes)`, { file: path, hint: 'the file is truncated or not a llama2.c tokenizer' });
+      throw new SlingError('tokenizer_corrupt', `token ${pieces.length} claims ${length} bytes at offset ${offset - 4}, past the end of the file (${bytes.length} bytes)`, { file: path, hint: 'the file is truncated or not a llama2.c tokenizer' });
     }
     const id = pieces.length;
     const text = utf8.decode(bytes.subarray(offset, offset + length));
@@ -38,10 +38,10 @@ export function readLlama2cTokenizer(path: string, vocabSize?: number): SpmToken
     types.push(id === 0 ? TokenType.unknown : id < 3 ? TokenType.control : isByte ? TokenType.byte : TokenType.normal);
   }
   if (vocabSize !== undefined && pieces.length !== vocabSize) {
-    throw new SlingError('TOKENIZER_MISMATCH', `the tokenizer has ${pieces.length} tokens but the model's vocabulary has ${vocabSize}`, { file: path, hint: 'use the tokenizer file that was trained with this model (--tokenizer)' });
+    throw new SlingError('tokenizer_mismatch', `the tokenizer has ${pieces.length} tokens but the model's vocabulary has ${vocabSize}`, { file: path, hint: 'use the tokenizer file that was trained with this model (--tokenizer)' });
   }
   if (vocabSize === undefined && offset !== bytes.length) {
-    throw new SlingError('TOKENIZER_CORRUPT', `${bytes.length - offset} trailing bytes after the last token`, { file: path });
+    throw new SlingError('tokenizer_corrupt', `${bytes.length - offset} trailing bytes after the last token`, { file: path });
   }
   return new SpmTokenizer({ pieces, scores, types, bosId: 1, eosIds: [2], unknownId: 0 });
 }

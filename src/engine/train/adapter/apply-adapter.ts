@@ -25,13 +25,13 @@ export function applyAdapter(model: Llama, adapter: LoraAdapter): Map<string, Lo
   const { r, alpha, useRslora } = adapter.config;
   for (const [module, pair] of adapter.layers) {
     if (!known.has(module)) {
-      throw new SlingError('ADAPTER_MISMATCH', `the adapter targets ${module}, which this model does not have`, { field: module, hint: 'apply the adapter to the base model it was trained on' });
+      throw new SlingError('adapter_mismatch', `the adapter targets ${module}, which this model does not have`, { field: module, hint: 'apply the adapter to the base model it was trained on' });
     }
     model.replaceLinear(module, (existing) => {
       const base = existing as unknown as { weight: Tensor; bias: Tensor | null };
       const [outFeatures, inFeatures] = base.weight.shape;
       if (outFeatures !== pair.outFeatures || inFeatures !== pair.inFeatures) {
-        throw new SlingError('ADAPTER_MISMATCH', `${module} is [${outFeatures}, ${inFeatures}] but the adapter expects [${pair.outFeatures}, ${pair.inFeatures}]`, { field: module, hint: 'apply the adapter to the base model it was trained on' });
+        throw new SlingError('adapter_mismatch', `${module} is [${outFeatures}, ${inFeatures}] but the adapter expects [${pair.outFeatures}, ${pair.inFeatures}]`, { field: module, hint: 'apply the adapter to the base model it was trained on' });
       }
       const layer = new LoraLinear(base.weight, base.bias, { r, alpha, dropout: 0, useRslora }, new Random(0));
       (layer.loraA.values as Float32Array).set(pair.a);

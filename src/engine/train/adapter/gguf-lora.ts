@@ -26,7 +26,7 @@ export function writeGgufLora(file: string, adapter: LoraAdapter, base: BaseShap
   for (const [module, pair] of adapter.layers) {
     const nameA = ggufLoraTensorName(module, 'A');
     const nameB = ggufLoraTensorName(module, 'B');
-    if (!nameA || !nameB) throw new SlingError('EXPORT_UNSUPPORTED_MODULE', `module ${module} has no llama.cpp tensor name`, { file, field: module });
+    if (!nameA || !nameB) throw new SlingError('export_unsupported_module', `module ${module} has no llama.cpp tensor name`, { file, field: module });
     const r = pair.a.length / pair.inFeatures;
     const b = convertRopeRows(module, pair, adapter.ropeConvention, wanted, base);
     tensors.push({ name: nameA, tensor: { dtype: 'f32', shape: [r, pair.inFeatures], data: pair.a } });

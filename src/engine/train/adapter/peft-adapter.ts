@@ -50,34 +50,34 @@ export function writePeftAdapter(folder: string, adapter: LoraAdapter, base: Hea
 export function readPeftAdapter(folder: string, base: HeadCounts & Pick<LlamaConfig, 'ropeConvention'>): LoraAdapter {
   const configFile = join(folder, 'adapter_config.json');
   const weightsFile = join(folder, 'adapter_model.safetensors');
-  if (!existsSync(configFile)) throw new SlingError('ADAPTER_NOT_FOUND', 'no adapter_config.json in the adapter folder', { file: folder, hint: 'pass a PEFT adapter folder or a Sling run directory' });
+  if (!existsSync(configFile)) throw new SlingError('adapter_not_found', 'no adapter_config.json in the adapter folder', { file: folder, hint: 'pass a PEFT adapter folder or a Sling run directory' });
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(readFileSync(configFile, 'utf8'));
   } catch (error) {
-    throw new SlingError('ADAPTER_INVALID', `not valid JSON: ${(error as Error).message}`, { file: configFile, cause: error });
+    throw new SlingError('adapter_invalid', `not valid JSON: ${(error as Error).message}`, { file: configFile, cause: error });
   }
-  const invalid = (field: string, message: string) => new SlingError('ADAPTER_INVALID', message, { file: configFile, field });
+  const invalid = (field: string, message: string) => new SlingError('adapter_invalid', message, { file: configFile, field });
   if (json.peft_type !== 'LORA') throw invalid('peft_type', `only LORA adapters are supported, got ${JSON.stringify(json.peft_type)}`);
   if (typeof json.r !== 'number' || json.r < 1) throw invalid('r', 'r must be a positive number');
   if (typeof json.lora_alpha !== 'number') throw invalid('lora_alpha', 'lora_alpha must be a number');
   if (json.bias !== undefined && json.bias !== 'none') throw invalid('bias', `bias "${String(json.bias)}" is not supported (only "none")`);
-  if (!existsSync(weightsFile)) throw new SlingError('ADAPTER_NOT_FOUND', 'no adapter_model.safetensors in the adapter folder', { file: folder });
+  if (!existsSync(weightsFile)) throw new SlingError('adapter_not_found', 'no adapter_model.safetensors in the adapter folder', { file: folder });
   const { tensors } = readSafetensors(weightsFile);
   const parts = new Map<string, { a?: RawTensor; b?: RawTensor }>();
   for (const [name, tensor] of tensors) {
     const parsed = parsePeftTensorName(name);
-    if (!parsed) throw new SlingError('ADAPTER_INVALID', `unexpected tensor "${name}" (only lora_A / lora_B weights are supported)`, { file: weightsFile, field: name });
+    if (!parsed) throw new SlingError('adapter_invalid', `unexpected tensor "${name}" (only lora_A / lora_B weights are supported)`, { file: weightsFile, field: name });
     const entry = parts.get(parsed.module) ?? {};
     entry[parsed.part === 'A' ? 'a' : 'b'] = convertRaw(tensor, 'f32');
     parts.set(parsed.module, entry);
   }
   const layers = new Map<string, LoraPair>();
   for (const [module, { a, b }] of parts) {
-    if (!a || !b) throw new SlingError('ADAPTER_INVALID', `module ${module} has only one of lora_A / lora_B`, { file: weightsFile, field: module });
+    if (!a || !b) throw new SlingError('adapter_invalid', `module ${module} has only one of lora_A / lora_B`, { file: weightsFile, field: module });
     const [r, inFeatures] = a.shape;
     const [outFeatures, rb] = b.shape;
-    if (r !== rb || r !== json.r) throw new SlingError('ADAPTER_INVALID', `module ${module}: lora_A is [${a.shape}] and lora_B is [${b.shape}], ranks differ from r=${json.r}`, { file: weightsFile, field: module });
+    if (r !== rb || r !== json.r) throw new SlingError('adapter_invalid', `module ${module}: lora_A is [${a.shape}] and lora_B is [${b.shape}], ranks differ from r=${json.r}`, { file: weightsFile, field: module });
     const pair: LoraPair = { a: a.data as Float32Array, b: b.data as Float32Array, inFeatures, outFeatures };
     pair.b = convertRopeRows(module, pair, 'half', base.ropeConvention, base);
     layers.set(module, pair);

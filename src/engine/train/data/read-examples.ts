@@ -29,7 +29,7 @@ export function readTrainingFile(file: string, options: { skipInvalid?: boolean 
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SlingError('DATA_NOT_FOUND', 'cannot read the training data file', { file, cause: error });
+    throw new SlingError('data_not_found', 'cannot read the training data file', { file, cause: error });
   }
   return parseTrainingText(text, file, options);
 }
@@ -49,13 +49,13 @@ export function parseTrainingText(text: string, file: string, options: { skipInv
     }
   });
   if (rows.length === 0) {
-    throw new SlingError('DATA_EMPTY', skipped.length ? `all ${skipped.length} rows are invalid` : 'the file has no rows', { file, hint: 'one JSON object per line: {"messages": [...]} or {"prompt": ..., "completion": ...}' });
+    throw new SlingError('data_empty', skipped.length ? `all ${skipped.length} rows are invalid` : 'the file has no rows', { file, hint: 'one JSON object per line: {"messages": [...]} or {"prompt": ..., "completion": ...}' });
   }
   return { rows, skipped };
 }
 
 function parseRow(raw: string, file: string, line: number): TrainingRow {
-  const fail = (message: string, field?: string, hint?: string) => new SlingError('DATA_INVALID_ROW', message, { file, line, field, hint });
+  const fail = (message: string, field?: string, hint?: string) => new SlingError('data_invalid_row', message, { file, line, field, hint });
   let value: unknown;
   try {
     value = JSON.parse(raw);

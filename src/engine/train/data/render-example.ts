@@ -32,7 +32,7 @@ export function renderExample(row: TrainingRow, file: string, renderer?: ChatRen
   const prompt = renderer(history, true);
   const full = renderer(row.messages, false);
   if (!full.startsWith(prompt)) {
-    throw new SlingError('DATA_TEMPLATE_MISMATCH', 'the chat template renders the conversation so that the prompt is not a prefix of the full text', {
+    throw new SlingError('data_template_mismatch', 'the chat template renders the conversation so that the prompt is not a prefix of the full text', {
       file,
       line: row.line,
       field: 'messages',

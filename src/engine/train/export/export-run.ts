@@ -36,7 +36,7 @@ export interface ExportResult {
 
 export function readRunRecipe(runDirectory: string): Recipe {
   const paths = runPaths(runDirectory);
-  if (!existsSync(paths.config)) throw new SlingError('RUN_NOT_FOUND', 'not a training run directory (no config.json)', { file: runDirectory, hint: 'pass the --out folder of `sling train`' });
+  if (!existsSync(paths.config)) throw new SlingError('run_not_found', 'not a training run directory (no config.json)', { file: runDirectory, hint: 'pass the --out folder of `sling train`' });
   return validateRecipe(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config);
 }
 
@@ -47,7 +47,7 @@ export async function mergedCheckpoint(runDirectory: string): Promise<Checkpoint
   const base = await loadCheckpoint(recipe.model, { tokenizerPath: recipe.tokenizer });
   if (recipe.method === 'lora') return mergeLora(base, loadAdapter(runDirectory, base.config));
   const weightsFile = join(paths.model, 'model.safetensors');
-  if (!existsSync(weightsFile)) throw new SlingError('RUN_INCOMPLETE', 'the run has no final model weights yet', { file: weightsFile, hint: 'wait for training to finish' });
+  if (!existsSync(weightsFile)) throw new SlingError('run_incomplete', 'the run has no final model weights yet', { file: weightsFile, hint: 'wait for training to finish' });
   return mergeFull(base, readSafetensors(weightsFile).tensors);
 }
 
@@ -55,7 +55,7 @@ export async function exportRun(runDirectory: string, format: ExportFormat, outD
   const recipe = readRunRecipe(runDirectory);
   mkdirSync(outDirectory, { recursive: true });
   if (format === 'peft' || format === 'gguf-lora') {
-    if (recipe.method !== 'lora') throw new SlingError('EXPORT_NEEDS_LORA', `--format ${format} needs a LoRA run; this run fine-tuned every weight`, { file: runDirectory, hint: 'use --format merged-safetensors or merged-gguf' });
+    if (recipe.method !== 'lora') throw new SlingError('export_needs_lora', `--format ${format} needs a LoRA run; this run fine-tuned every weight`, { file: runDirectory, hint: 'use --format merged-safetensors or merged-gguf' });
     const base = await loadCheckpoint(recipe.model, { tokenizerPath: recipe.tokenizer });
     const adapter = loadAdapter(runDirectory, base.config);
     if (format === 'peft') {

@@ -16,17 +16,17 @@ export function readRecipeFile(path: string): Tree {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new SlingError('RECIPE_NOT_FOUND', 'cannot read the recipe file', { file: path, cause: error });
+    throw new SlingError('recipe_not_found', 'cannot read the recipe file', { file: path, cause: error });
   }
   let parsed: unknown;
   try {
     parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new SlingError('RECIPE_SYNTAX', `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { file: path, line, cause: error });
+    throw new SlingError('recipe_syntax', `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { file: path, line, cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SlingError('RECIPE_INVALID', 'a recipe must be a mapping of keys to values', { file: path });
+    throw new SlingError('recipe_invalid', 'a recipe must be a mapping of keys to values', { file: path });
   }
   return resolvePaths(parsed as Tree, dirname(resolve(path)));
 }
@@ -63,10 +63,10 @@ export function validateRecipe(input: Tree | RecipeInput, file?: string): Recipe
   const path = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     const key = [path, issue.keys[0]].filter(Boolean).join('.');
-    throw new SlingError('RECIPE_UNKNOWN_KEY', `unknown recipe key "${key}"`, { file, field: key, hint: 'see docs/recipe.md for every key' });
+    throw new SlingError('recipe_unknown_key', `unknown recipe key "${key}"`, { file, field: key, hint: 'see docs/recipe.md for every key' });
   }
   const missing = issue.code === 'invalid_type' && issue.message.includes('undefined');
-  throw new SlingError('RECIPE_INVALID', missing ? `missing required key "${path}"` : `invalid value for "${path}": ${issue.message}`, {
+  throw new SlingError('recipe_invalid', missing ? `missing required key "${path}"` : `invalid value for "${path}": ${issue.message}`, {
     file,
     field: path,
     hint: missing && path === 'data.train' ? 'pass --data FILE or set data.train in the recipe' : 'see docs/recipe.md',

@@ -26,7 +26,7 @@ test('defaults match the documented recipe', () => {
 test('unknown keys are errors naming the key', () => {
   assert.throws(() => validateRecipe({ ...minimal, lora: { rank: 8 } }), (error: unknown) => {
     assert.ok(SlingError.isInstance(error));
-    assert.equal(error.code, 'RECIPE_UNKNOWN_KEY');
+    assert.equal(error.code, 'recipe_unknown_key');
     assert.equal(error.field, 'lora.rank');
     return true;
   });
@@ -55,5 +55,5 @@ test('YAML syntax errors name the file and line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sling-recipe-'));
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'model: a\nlora: [1, 2\n');
-  assert.throws(() => loadRecipe(file), (error: unknown) => SlingError.isInstance(error) && error.code === 'RECIPE_SYNTAX' && error.file === file);
+  assert.throws(() => loadRecipe(file), (error: unknown) => SlingError.isInstance(error) && error.code === 'recipe_syntax' && error.file === file);
 });

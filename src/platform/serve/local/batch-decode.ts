@@ -61,7 +61,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 function prepare(row: DecodeRow, index: number, tokenizer: Tokenizer, contextLength: number): ActiveRow {
   const room = contextLength - row.promptIds.length;
   if (room < 1) {
-    throw new SlingError('CONTEXT_LENGTH_EXCEEDED', `the prompt has ${row.promptIds.length} tokens; this model's context holds ${contextLength}`, {
+    throw new SlingError('context_length_exceeded', `the prompt has ${row.promptIds.length} tokens; this model's context holds ${contextLength}`, {
       field: 'messages',
       hint: 'shorten the prompt',
     });
@@ -80,7 +80,7 @@ function prepare(row: DecodeRow, index: number, tokenizer: Tokenizer, contextLen
     active.constraint = jsonConstraint(row.params.responseFormat, tokenizer);
     active.state = active.constraint.start();
     if (maxTokens < active.constraint.minimumTokens()) {
-      throw new SlingError('INVALID_MAX_TOKENS', `the shortest JSON matching the schema needs ${active.constraint.minimumTokens()} tokens; max_tokens allows ${maxTokens}`, { field: 'max_tokens' });
+      throw new SlingError('invalid_max_tokens', `the shortest JSON matching the schema needs ${active.constraint.minimumTokens()} tokens; max_tokens allows ${maxTokens}`, { field: 'max_tokens' });
     }
   }
   return active;

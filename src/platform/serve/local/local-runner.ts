@@ -70,7 +70,7 @@ export class LocalRunner implements BaseModelRunner {
     for (const [name, pair] of adapter.layers) {
       const existing = modules.get(name);
       if (!existing) {
-        throw new SlingError('ADAPTER_INVALID', `the adapter changes ${name}, which base model '${this.name}' does not have`, { file: folder, field: name, hint: 'was it trained on a different base model?' });
+        throw new SlingError('adapter_invalid', `the adapter changes ${name}, which base model '${this.name}' does not have`, { file: folder, field: name, hint: 'was it trained on a different base model?' });
       }
       if (!this.wrappers.has(name)) {
         const wrapper = existing instanceof MultiAdapterLinear ? existing : new MultiAdapterLinear(existing, pair.inFeatures, pair.outFeatures);
@@ -79,7 +79,7 @@ export class LocalRunner implements BaseModelRunner {
       }
       const wrapper = this.wrappers.get(name)!;
       if (wrapper.inFeatures !== pair.inFeatures || wrapper.outFeatures !== pair.outFeatures) {
-        throw new SlingError('ADAPTER_INVALID', `${name}: adapter is ${pair.outFeatures}×${pair.inFeatures}, the base layer ${wrapper.outFeatures}×${wrapper.inFeatures}`, { file: folder, field: name });
+        throw new SlingError('adapter_invalid', `${name}: adapter is ${pair.outFeatures}×${pair.inFeatures}, the base layer ${wrapper.outFeatures}×${wrapper.inFeatures}`, { file: folder, field: name });
       }
       updates.set(name, { a: pair.a, b: pair.b, rank: adapter.config.r, scale });
       bytes += (pair.a.length + pair.b.length) * 4;
