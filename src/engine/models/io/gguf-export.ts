@@ -46,7 +46,7 @@ export function writeGgufCheckpoint(path: string, checkpoint: Checkpoint, option
     ...(ggufMetadataFromConfig(config) as Record<string, GgufValue>),
     'general.name': options.name ?? 'sling-export',
     'general.file_type': ggufTyped.scalar('u32', fileTypes[options.dtype ?? 'f32']),
-    ...ggufTokenizerMetadata(checkpoint.tokenizer, path),
+    ...ggufTokenizerMetadata(checkpoint.tokenizer, path, config.vocabSize),
   };
   if (checkpoint.chatTemplate) metadata['tokenizer.chat_template'] = checkpoint.chatTemplate;
   writeGguf(path, { metadata, tensors });

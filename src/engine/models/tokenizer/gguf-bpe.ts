@@ -8,21 +8,30 @@ import { SlingError } from '../../../core/errors.ts';
 import { HfTokenizer } from './hf-tokenizer.ts';
 import { TokenType } from './tokenizer.ts';
 
-const llama3Split = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-const qwen2Split = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+/** Split regexes as the model families publish them in tokenizer.json, by `tokenizer.ggml.pre` name. */
+export const bpeSplitPatterns: Record<string, string> = {
+  'llama-bpe': "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+  qwen2: "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+  tekken: "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+};
+
+/** Pre-tokenizers whose BPE model ignores merges for words already in the vocabulary (as llama.cpp does). */
+export const ignoreMergesPre = new Set(['llama-bpe', 'llama3', 'llama-v3', 'tekken']);
 
 const split = (pattern: string) => ({ type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false });
 const byteLevel = (useRegex: boolean) => ({ type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: useRegex });
+const splitThenBytes = (pre: string) => ({ type: 'Sequence', pretokenizers: [split(bpeSplitPatterns[pre]), byteLevel(false)] });
 
 /** Pre-tokenizers by `tokenizer.ggml.pre` value. */
 const preTokenizers: Record<string, object> = {
   // llama.cpp's 'default' split differs slightly from GPT-2's (it also isolates punctuation runs); GPT-2's is used.
   default: byteLevel(true),
   'gpt-2': byteLevel(true),
-  'llama-bpe': { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
-  llama3: { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
-  'llama-v3': { type: 'Sequence', pretokenizers: [split(llama3Split), byteLevel(false)] },
-  qwen2: { type: 'Sequence', pretokenizers: [split(qwen2Split), byteLevel(false)] },
+  'llama-bpe': splitThenBytes('llama-bpe'),
+  llama3: splitThenBytes('llama-bpe'),
+  'llama-v3': splitThenBytes('llama-bpe'),
+  qwen2: splitThenBytes('qwen2'),
+  tekken: splitThenBytes('tekken'),
   smollm: { type: 'Sequence', pretokenizers: [{ type: 'Digits', individual_digits: true }, byteLevel(true)] },
 };
 
@@ -43,7 +52,8 @@ export function byteLevelTokenizerFromGguf(metadata: Record<string, unknown>, id
   });
   const tokenizerJson = {
     added_tokens: addedTokens,
-    normalizer: null,
+    // Qwen2 tokenizer.json files NFC-normalise; GGUF has no key for it (and llama.cpp skips it), the name implies it.
+    normalizer: pre === 'qwen2' ? { type: 'NFC' } : null,
     pre_tokenizer: preTokenizer,
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
@@ -51,7 +61,7 @@ export function byteLevelTokenizerFromGguf(metadata: Record<string, unknown>, id
       type: 'BPE',
       vocab: Object.fromEntries(tokens.map((token, id) => [token, id])),
       merges: merges.map(String),
-      ignore_merges: ['llama-bpe', 'llama3', 'llama-v3'].includes(pre),
+      ignore_merges: ignoreMergesPre.has(pre),
       byte_fallback: false,
     },
   };
