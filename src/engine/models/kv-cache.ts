@@ -1,85 +1,127 @@
 /**
  * @module engine/models/kv-cache
- * Keys and values of past tokens, preallocated per layer as [B, maxLength, Hkv·D] so a decode step appends one
- * row instead of reallocating. Slots are aligned across the batch (left padding); `keyValid` marks padding
- * slots that no query may attend to. For B = 1 the attention inputs are views of the cache (no copy).
+ * Keys and values of past tokens, one slot per sequence. Each layer holds [slots, capacity, Hkv·D] and each
+ * slot its own length, so sequences of different lengths decode together without padding, a finished
+ * sequence's slot is reused by the next one (continuous batching), and decode attention reads keys straight
+ * from the slot instead of a per-step copy. A forward pass names the slot of each of its batch rows
+ * (`bind`); by default row b uses slot b. With `grow`, capacity doubles on demand (one copy, amortised)
+ * instead of preallocating the whole context for every slot.
  */
 import { SlingError } from '../../core/errors.ts';
 import { Tensor } from '../tensor/index.ts';
 
+export interface KvCacheOptions {
+  /** Grow past maxLength's first allocation instead of failing (up to `limit` tokens per slot). */
+  grow?: boolean;
+  /** Most tokens per slot when growing (the model's context length). */
+  limit?: number;
+}
+
 export class KvCache {
-  /** Number of filled slots (the same for every row of the batch). */
-  length = 0;
-  private readonly keys: Float32Array[];
-  private readonly values: Float32Array[];
-  /** [B, maxLength]: 1 = a real token, 0 = padding. */
-  readonly keyValid: Uint8Array;
+  /** Filled positions of each slot. */
+  readonly lengths: Int32Array;
+  /** Slot of each batch row of the next forward pass. */
+  rows: Int32Array;
+  private capacity: number;
+  private keys: Float32Array[];
+  private values: Float32Array[];
 
   constructor(
     readonly numLayers: number,
-    readonly batch: number,
-    readonly maxLength: number,
+    readonly slots: number,
+    maxLength: number,
     /** Hkv · D. */
     readonly kvDim: number,
+    private readonly options: KvCacheOptions = {},
   ) {
-    this.keys = Array.from({ length: numLayers }, () => new Float32Array(batch * maxLength * kvDim));
-    this.values = Array.from({ length: numLayers }, () => new Float32Array(batch * maxLength * kvDim));
-    this.keyValid = new Uint8Array(batch * maxLength).fill(1);
+    this.capacity = maxLength;
+    this.lengths = new Int32Array(slots);
+    this.rows = Int32Array.from({ length: slots }, (_, slot) => slot);
+    this.keys = Array.from({ length: numLayers }, () => new Float32Array(slots * maxLength * kvDim));
+    this.values = Array.from({ length: numLayers }, () => new Float32Array(slots * maxLength * kvDim));
   }
 
-  /** Checks that `tokens` more fit; call before a forward pass. */
-  reserve(tokens: number): void {
-    if (this.length + tokens > this.maxLength) {
-      throw new SlingError('kv_cache_full', `the KV cache holds ${this.maxLength} tokens; ${this.length} used, ${tokens} more requested`, {
+  /** Length of slot 0: the whole story for single-sequence callers. */
+  get length(): number {
+    return this.lengths[0];
+  }
+
+  /** Tokens each slot can hold before growing. */
+  get maxLength(): number {
+    return this.capacity;
+  }
+
+  /** Sets the slot of each batch row for the following forward passes. */
+  bind(slots: ArrayLike<number>): void {
+    this.rows = Int32Array.from(slots);
+    for (const slot of this.rows) {
+      if (!(slot >= 0 && slot < this.slots)) throw new SlingError('kv_cache_slot', `slot ${slot} is outside this cache's ${this.slots} slots`);
+    }
+    if (new Set(this.rows).size !== this.rows.length) throw new SlingError('kv_cache_slot', 'two batch rows share one KV-cache slot');
+  }
+
+  /** Empties a slot for a new sequence. */
+  clear(slot: number): void {
+    this.lengths[slot] = 0;
+  }
+
+  /** Checks (or, with grow, makes) room for `tokens` more in every bound slot; call before a forward pass. */
+  reserve(batch: number, tokens: number): void {
+    if (batch !== this.rows.length) {
+      throw new SlingError('kv_cache_slot', `the forward pass has ${batch} rows but the cache is bound to ${this.rows.length} slots`, { hint: 'call kvCache.bind(slots) with one slot per row' });
+    }
+    let needed = 0;
+    for (const slot of this.rows) needed = Math.max(needed, this.lengths[slot] + tokens);
+    if (needed <= this.capacity) return;
+    const limit = this.options.limit ?? Infinity;
+    if (!this.options.grow || needed > limit) {
+      throw new SlingError('kv_cache_full', `the KV cache holds ${Math.min(this.options.grow ? limit : this.capacity, limit)} tokens per sequence; ${needed} needed`, {
         hint: 'create the cache with a larger maxLength (prompt + max new tokens)',
       });
     }
+    this.resize(Math.min(limit, Math.max(needed, 2 * this.capacity)));
   }
 
-  /** Writes this step's k, v ([B, T, Hkv, D]) for `layer` and returns all keys/values so far, [B, S, Hkv, D]. */
-  append(layer: number, k: Tensor, v: Tensor): [Tensor, Tensor] {
-    const [batch, tokens, heads, dim] = k.shape;
+  /** Writes this pass's k, v ([B, T, Hkv·D]) after each row's slot length (lengths advance in `advance`). */
+  write(layer: number, k: Float32Array, v: Float32Array, tokens: number): void {
     const row = this.kvDim;
-    const start = this.length;
-    const total = start + tokens;
-    const keys = this.keys[layer];
-    const values = this.values[layer];
-    const kv = k.values;
-    const vv = v.values;
-    for (let b = 0; b < batch; b++) {
-      const at = (b * this.maxLength + start) * row;
-      keys.set(kv.subarray(b * tokens * row, (b + 1) * tokens * row), at);
-      values.set(vv.subarray(b * tokens * row, (b + 1) * tokens * row), at);
+    for (let b = 0; b < this.rows.length; b++) {
+      const slot = this.rows[b];
+      const at = (slot * this.capacity + this.lengths[slot]) * row;
+      this.keys[layer].set(k.subarray(b * tokens * row, (b + 1) * tokens * row), at);
+      this.values[layer].set(v.subarray(b * tokens * row, (b + 1) * tokens * row), at);
     }
-    if (batch === 1) {
-      return [new Tensor(keys.subarray(0, total * row), [1, total, heads, dim]), new Tensor(values.subarray(0, total * row), [1, total, heads, dim])];
-    }
-    const gather = (source: Float32Array) => {
-      const out = new Float32Array(batch * total * row);
-      for (let b = 0; b < batch; b++) out.set(source.subarray(b * this.maxLength * row, (b * this.maxLength + total) * row), b * total * row);
-      return new Tensor(out, [batch, total, heads, dim]);
-    };
-    return [gather(keys), gather(values)];
   }
 
-  /** Key mask over the first `total` slots, [B, total], or undefined when every slot is valid. */
-  keyMask(total: number): Uint8Array | undefined {
-    const mask = new Uint8Array(this.batch * total);
-    let allValid = true;
-    for (let b = 0; b < this.batch; b++) {
-      for (let s = 0; s < total; s++) {
-        const valid = this.keyValid[b * this.maxLength + s];
-        mask[b * total + s] = valid;
-        if (!valid) allValid = false;
+  /** Keys and values of one slot's first `total` positions as [1, total, Hkv, D] views (no copy). */
+  view(layer: number, slot: number, total: number, heads: number): [Tensor, Tensor] {
+    const start = slot * this.capacity * this.kvDim;
+    const end = start + total * this.kvDim;
+    const shape = [1, total, heads, this.kvDim / heads];
+    return [new Tensor(this.keys[layer].subarray(start, end), shape), new Tensor(this.values[layer].subarray(start, end), shape)];
+  }
+
+  /** Raw storage of one layer for decode kernels: element (slot, position, j) is at (slot·capacity + position)·kvDim + j. */
+  storage(layer: number): { keys: Float32Array; values: Float32Array; capacity: number } {
+    return { keys: this.keys[layer], values: this.values[layer], capacity: this.capacity };
+  }
+
+  /** After a forward pass: every bound slot holds `tokens` more. */
+  advance(tokens: number): void {
+    for (const slot of this.rows) this.lengths[slot] += tokens;
+  }
+
+  private resize(capacity: number): void {
+    const row = this.kvDim;
+    const move = (old: Float32Array) => {
+      const fresh = new Float32Array(this.slots * capacity * row);
+      for (let slot = 0; slot < this.slots; slot++) {
+        fresh.set(old.subarray(slot * this.capacity * row, (slot * this.capacity + this.lengths[slot]) * row), slot * capacity * row);
       }
-    }
-    return allValid ? undefined : mask;
-  }
-
-  /** Marks the slots of this step's tokens (paddingMask [B, T], 1 = real). */
-  markSlots(paddingMask: Uint8Array, tokens: number): void {
-    for (let b = 0; b < this.batch; b++) {
-      for (let t = 0; t < tokens; t++) this.keyValid[b * this.maxLength + this.length + t] = paddingMask[b * tokens + t];
-    }
+      return fresh;
+    };
+    this.keys = this.keys.map(move);
+    this.values = this.values.map(move);
+    this.capacity = capacity;
   }
 }

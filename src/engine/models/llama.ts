@@ -18,6 +18,7 @@ import {
 import type { LlamaConfig } from './config.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { LinearLayer } from './linear-layer.ts';
+import { cachedAttention } from './ops-extra/cached-attention.ts';
 
 export interface ForwardOptions {
   batch: number;
@@ -28,7 +29,10 @@ export interface ForwardOptions {
   segmentIds?: Int32Array;
   /** [B·T], 1 = real token, 0 = padding (never attended to). */
   paddingMask?: Uint8Array;
-  /** Generation: keys/values of earlier tokens; this call's are appended. */
+  /**
+   * Generation (inference only): keys/values of earlier tokens, one cache slot per row (see KvCache.bind); this
+   * call's are appended. Positions default to each slot's length + t. Rows hold real tokens only (no padding).
+   */
   kvCache?: KvCache;
   /** Compute logits only for the last token of each row (prefill for generation): output [B, 1, V]. */
   lastTokenOnly?: boolean;
@@ -59,15 +63,11 @@ export class LlamaAttention {
       q = rmsNorm(q, this.qNorm, rmsNormEps);
       k = rmsNorm(k, this.kNorm, rmsNormEps);
     }
-    const offset = kvCache?.length ?? 0;
-    q = rope(q, table, { convention: ropeConvention, positions: options.positions, offset });
-    k = rope(k, table, { convention: ropeConvention, positions: options.positions, offset });
-    let keyMask = options.paddingMask;
-    if (kvCache) {
-      [k, v] = kvCache.append(layer, k, v); // [B, S, Hkv, D]
-      keyMask = kvCache.keyMask(offset + T);
-    }
-    const out = attention(q, k, v, { causal: true, offset, keyMask, segmentIds: options.segmentIds, window: slidingWindow }); // [B, T, Hq, D]
+    q = rope(q, table, { convention: ropeConvention, positions: options.positions });
+    k = rope(k, table, { convention: ropeConvention, positions: options.positions });
+    const out = kvCache
+      ? cachedAttention(q, k, v, kvCache, layer, slidingWindow) // [B, T, Hq, D]; keys come from each row's slot
+      : attention(q, k, v, { causal: true, keyMask: options.paddingMask, segmentIds: options.segmentIds, window: slidingWindow });
     return this.oProj.forward(reshape(out, [B, T, numHeads * headDim])); // [B, T, C]
   }
 }
@@ -125,13 +125,16 @@ export class Llama {
       throw new SlingError('model_input_shape', `forward got ${inputIds.length} token ids for batch ${B} × seqLen ${T}`);
     }
     if (kvCache) {
-      kvCache.reserve(T);
-      if (options.paddingMask) kvCache.markSlots(options.paddingMask, T);
+      if (options.paddingMask || options.segmentIds) {
+        throw new SlingError('model_input_shape', 'forward with a KV cache takes real tokens only (no paddingMask or segmentIds)', { hint: 'give each sequence its own cache slot (kvCache.bind) instead of padding' });
+      }
+      kvCache.reserve(B, T);
+      options = { ...options, positions: options.positions ?? cachePositions(kvCache, T) };
     }
     const table = this.ropeTable(this.maxPosition(options) + 1);
     let x = embedding(this.embedTokens, inputIds, [B, T]); // [B, T, C]
     for (let layer = 0; layer < this.layers.length; layer++) x = this.layers[layer].forward(x, layer, table, options);
-    if (kvCache) kvCache.length += T;
+    kvCache?.advance(T);
     if (options.lastTokenOnly && T > 1) x = slice(x, 1, T - 1, T); // [B, 1, C]
     x = rmsNorm(x, this.norm, this.config.rmsNormEps);
     return this.lmHead ? this.lmHead.forward(x) : linear(x, this.embedTokens); // [B, T, V]
@@ -195,7 +198,7 @@ export class Llama {
 
   private maxPosition(options: ForwardOptions): number {
     if (options.positions) return options.positions.reduce((top, position) => Math.max(top, position), 0);
-    return (options.kvCache?.length ?? 0) + options.seqLen - 1;
+    return options.seqLen - 1;
   }
 
   /** cos/sin table grown on demand (a 128k-context table would cost hundreds of MB up front). */
@@ -207,4 +210,13 @@ export class Llama {
     }
     return this.table;
   }
+}
+
+/** RoPE positions of a cached forward pass, [B·T]: row b's tokens continue its slot. */
+function cachePositions(cache: KvCache, T: number): Int32Array {
+  const positions = new Int32Array(cache.rows.length * T);
+  cache.rows.forEach((slot, b) => {
+    for (let t = 0; t < T; t++) positions[b * T + t] = cache.lengths[slot] + t;
+  });
+  return positions;
 }

@@ -57,15 +57,31 @@ export interface GenerationOutput {
   computeMs: number;
 }
 
+export interface BatchStats {
+  /** Decode steps run (each one forward pass over the requests decoding at that moment). */
+  batches: number;
+  /** Requests that entered decoding. */
+  rows: number;
+  /** Most requests in one decode step. */
+  largestBatch: number;
+  /** Decode steps that mixed two or more different adapters (or base + adapter). */
+  mixedAdapterBatches: number;
+}
+
 export interface BaseModelRunner {
   readonly name: string;
   /** Longest prompt + completion the model accepts, in tokens. */
   readonly contextLength: number;
-  /** Largest batch one `generateBatch` call should get. */
+  /** Most rows generating at once. */
   readonly maxBatchSize: number;
   /** True when one forward pass can apply a different adapter per row; false = rows are grouped by adapter. */
   readonly perRowAdapters: boolean;
-  /** Generates every row; a row that fails gets an Error in its place, the others still complete. */
+  /** How generation has been batched so far (for /metrics). */
+  readonly batchStats: BatchStats;
+  /**
+   * Generates every row; a row that fails gets an Error in its place, the others still complete. Calls may
+   * overlap: the runner batches rows of concurrent calls together.
+   */
   generateBatch(rows: GenerationRow[]): Promise<(GenerationOutput | Error)[]>;
   loadAdapter(source: AdapterSource): Promise<LoadedAdapter>;
 }

@@ -1,9 +1,8 @@
 /**
  * @module engine/models/generate/generate
- * Autoregressive generation for one prompt or a batch of prompts of different lengths. Prompts are left-padded
- * to the same length, each row gets its own RoPE positions, and padding slots are masked out of attention, so
- * every row produces exactly what it would alone. A preallocated KV cache makes each decode step one token
- * per row. Sampling, EOS, stop strings, JSON-schema constraints and streaming text are handled per row.
+ * Autoregressive generation for one prompt or a batch of prompts of different lengths. Each prompt is prefilled
+ * into its own KV-cache slot (no padding), then every unfinished row decodes one token per step in one batched
+ * forward pass, so every row produces exactly what it would alone. Sampling, EOS, stop strings, JSON-schema constraints and streaming text are handled per row.
  */
 import { SlingError } from '../../../core/errors.ts';
 import { noGrad } from '../../tensor/index.ts';
@@ -45,7 +44,6 @@ export interface GenerationResult {
 
 interface Row {
   prompt: number[];
-  padding: number;
   generated: number[];
   stream: TextStream;
   constraint?: JsonConstraint;
@@ -69,7 +67,7 @@ export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: numbe
   const promptLength = Math.max(...prompts.map((prompt) => prompt.length));
   const rows: Row[] = prompts.map((prompt) => {
     const startsText = prompt.every((id) => tokenizer.isSpecial(id));
-    const row: Row = { prompt, padding: promptLength - prompt.length, generated: [], stream: new TextStream(tokenizer, options.stopStrings ?? [], startsText) };
+    const row: Row = { prompt, generated: [], stream: new TextStream(tokenizer, options.stopStrings ?? [], startsText) };
     if (options.responseFormat) {
       row.constraint = jsonConstraint(options.responseFormat, tokenizer);
       row.state = row.constraint.start();
@@ -82,32 +80,22 @@ export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: numbe
   const batch = rows.length;
   const { numLayers, numKvHeads, headDim, vocabSize } = model.config;
   const cache = new KvCache(numLayers, batch, promptLength + maxTokens, numKvHeads * headDim);
-  const padId = tokenizer.eosIds[0] ?? 0;
 
-  // Prefill: all prompts at once, left-padded; positions restart at 0 after each row's padding.
-  const ids = new Int32Array(batch * promptLength).fill(padId);
-  const positions = new Int32Array(batch * promptLength);
-  const mask = new Uint8Array(batch * promptLength);
-  rows.forEach((row, b) => {
-    for (let t = 0; t < promptLength; t++) {
-      const real = t >= row.padding;
-      ids[b * promptLength + t] = real ? row.prompt[t - row.padding] : padId;
-      positions[b * promptLength + t] = real ? t - row.padding : 0;
-      mask[b * promptLength + t] = real ? 1 : 0;
-    }
-  });
+  // Prefill: each prompt into its own cache slot (no padding); logits [B, V] of each row's last token.
   const started = performance.now();
-  let logits = noGrad(() => model.forward(ids, { batch, seqLen: promptLength, positions, paddingMask: mask, kvCache: cache, lastTokenOnly: true })).values;
+  const logits = new Float32Array(batch * vocabSize);
+  rows.forEach((row, b) => {
+    cache.bind([b]);
+    const last = noGrad(() => model.forward(Int32Array.from(row.prompt), { batch: 1, seqLen: row.prompt.length, kvCache: cache, lastTokenOnly: true })).values;
+    logits.set(last, b * vocabSize);
+  });
   const prefillMs = performance.now() - started;
 
-  const stepIds = new Int32Array(batch);
-  const stepPositions = new Int32Array(batch);
-  const stepMask = new Uint8Array(batch);
+  // Decode: one token per unfinished row per step; finished rows leave the batch.
+  let live = rows.map((_, b) => b);
   for (let step = 0; step < maxTokens; step++) {
-    rows.forEach((row, b) => {
-      stepMask[b] = 0;
-      stepIds[b] = padId;
-      if (row.finish) return;
+    for (const b of live) {
+      const row = rows[b];
       const rowLogits = Float32Array.from(logits.subarray(b * vocabSize, (b + 1) * vocabSize));
       const allowed = row.constraint ? row.constraint.allowedTokens(row.state!, maxTokens - step) : undefined;
       const id = sampleToken(rowLogits, options, random, options.repetitionPenalty ? [...row.prompt, ...row.generated] : [], allowed);
@@ -122,12 +110,13 @@ export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: numbe
         }
         if (row.stream.stopped) row.finish = 'stop';
       }
-      stepIds[b] = id;
-      stepMask[b] = 1;
-      stepPositions[b] = row.prompt.length + row.generated.length - 1;
-    });
-    if (rows.every((row) => row.finish) || step === maxTokens - 1) break;
-    logits = noGrad(() => model.forward(stepIds, { batch, seqLen: 1, positions: stepPositions, paddingMask: stepMask, kvCache: cache })).values;
+    }
+    live = live.filter((b) => !rows[b].finish);
+    if (live.length === 0 || step === maxTokens - 1) break;
+    cache.bind(live);
+    const stepIds = Int32Array.from(live, (b) => rows[b].generated.at(-1)!);
+    const stepLogits = noGrad(() => model.forward(stepIds, { batch: live.length, seqLen: 1, kvCache: cache })).values; // [live, 1, V]
+    live.forEach((b, index) => logits.set(stepLogits.subarray(index * vocabSize, (index + 1) * vocabSize), b * vocabSize));
   }
   const decodeMs = performance.now() - started - prefillMs;
   return rows.map((row, b) => {

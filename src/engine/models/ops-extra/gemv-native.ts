@@ -22,6 +22,14 @@ export interface GemvAddon {
     a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean, transB: boolean,
     batch: number, strideA: number, strideB: number, strideC: number, offsetA: number, offsetB: number, offsetC: number,
   ): void;
+  /**
+   * Decode attention in place from a KvCache layer (see cached-attention.ts): out [B, Hq, D] for q [B, Hq, D],
+   * row b reading the first lengths[slots[b]] + 1 positions of its slot; window 0 = none.
+   */
+  decodeAttention(
+    q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, slots: Int32Array, lengths: Int32Array,
+    capacity: number, Hq: number, Hkv: number, D: number, window: number,
+  ): void;
   kernelName(): string;
 }
 
@@ -47,7 +55,7 @@ function build(): { addon?: GemvAddon; reason?: string } {
     mkdirSync(folder, { recursive: true });
     const temporary = `${target}.${process.pid}.tmp`;
     const compiler = process.env.CC ?? 'cc';
-    const result = spawnSync(compiler, ['-O3', '-shared', '-fPIC', '-pthread', `-I${headers}`, source, '-o', temporary], { encoding: 'utf8' });
+    const result = spawnSync(compiler, ['-O3', '-fno-math-errno', '-shared', '-fPIC', '-pthread', `-I${headers}`, source, '-o', temporary, '-lm'], { encoding: 'utf8' });
     if (result.status !== 0) return { reason: `compiling gemv.c with ${compiler} failed: ${(result.stderr || result.error?.message || '').split('\n')[0]}` };
     renameSync(temporary, target);
   }

@@ -3,9 +3,11 @@
 // row per sequence in the batch), B row-major [n, k] — a Hugging Face weight, f32 or bf16 bits. A general
 // GEMM packs B into panels on every call, which for m = 1 costs more than the product itself; here each row of
 // B is streamed once and dotted with the m rows of A that stay in L1. Memory-bound, so one sequential stream
-// over B matters most. Built at first use (ops-extra/gemv-native.ts); AVX2+FMA or scalar chosen at run time.
+// over B matters most. Also the decode step's attention read in place from the KV cache. Built at first use
+// (ops-extra/gemv-native.ts); AVX2+FMA or scalar chosen at run time.
 #include <node_api.h>
 #include <immintrin.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -240,6 +242,100 @@ static napi_value Gemv(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Decode attention straight from the KV cache (see cached-attention.ts): one query per row b; row b's keys and
+// values are the first lengths[slots[b]] + 1 positions of its slot, element (slot, position, j) at
+// (slot · capacity + position) · Hkv·D + j. Query head h uses kv head h / (Hq / Hkv). window > 0: keys at
+// positions > last − window only (Mistral).
+static float dot_f32(const float *a, const float *b, long k) {
+  float s = 0;
+  for (long i = 0; i < k; i++) s += a[i] * b[i];
+  return s;
+}
+
+__attribute__((target("avx2,fma")))
+static float dot_avx2(const float *a, const float *b, long k) {
+  __m256 sum = _mm256_setzero_ps();
+  long i = 0;
+  for (; i + 8 <= k; i += 8) sum = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), sum);
+  __m128 half = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+  half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+  half = _mm_add_ss(half, _mm_shuffle_ps(half, half, 1));
+  float s = _mm_cvtss_f32(half);
+  for (; i < k; i++) s += a[i] * b[i];
+  return s;
+}
+
+static float (*dot)(const float *, const float *, long) = dot_f32;
+
+static napi_value DecodeAttention(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 11) {
+    napi_throw_error(env, NULL, "decodeAttention needs 11 arguments (q, keys, values, out, slots, lengths, capacity, Hq, Hkv, D, window)");
+    return NULL;
+  }
+  size_t lengths[6];
+  napi_typedarray_type types[6];
+  void *data[6];
+  for (int i = 0; i < 6; i++) data[i] = typed_array_data(env, argv[i], &lengths[i], &types[i]);
+  int64_t capacity, Hq, Hkv, D, window;
+  napi_get_value_int64(env, argv[6], &capacity);
+  napi_get_value_int64(env, argv[7], &Hq);
+  napi_get_value_int64(env, argv[8], &Hkv);
+  napi_get_value_int64(env, argv[9], &D);
+  napi_get_value_int64(env, argv[10], &window);
+  const float *q = data[0], *keys = data[1], *values = data[2];
+  float *out = data[3];
+  const int32_t *slots = data[4], *filled = data[5];
+  const long B = (long)lengths[4], kvDim = (long)(Hkv * D);
+  int ok = types[0] == napi_float32_array && types[1] == napi_float32_array && types[2] == napi_float32_array && types[3] == napi_float32_array &&
+           types[4] == napi_int32_array && types[5] == napi_int32_array && Hkv > 0 && D > 0 && Hq % Hkv == 0 && lengths[1] == lengths[2] &&
+           lengths[0] >= (size_t)(B * Hq * D) && lengths[3] >= (size_t)(B * Hq * D);
+  long longest = 1;
+  for (long b = 0; ok && b < B; b++) {
+    const int32_t slot = slots[b];
+    ok = slot >= 0 && (size_t)slot < lengths[5] && filled[slot] >= 0 && filled[slot] < capacity &&
+         (size_t)((slot * capacity + filled[slot] + 1) * kvDim) <= lengths[1];
+    if (ok && filled[slot] + 1 > longest) longest = filled[slot] + 1;
+  }
+  if (!ok) {
+    napi_throw_error(env, NULL, "decodeAttention: operand types or sizes do not match the slots, lengths and shapes");
+    return NULL;
+  }
+  float *scores = malloc(sizeof(float) * longest);
+  const long G = Hq / Hkv;
+  const float scale = 1.0f / sqrtf((float)D);
+  for (long b = 0; b < B; b++) {
+    const long slot = slots[b], S = filled[slot] + 1;
+    const long lo = window > 0 && S > window ? S - window : 0;
+    const float *slotKeys = keys + slot * capacity * kvDim, *slotValues = values + slot * capacity * kvDim;
+    for (long h = 0; h < Hq; h++) {
+      const float *query = q + (b * Hq + h) * D;
+      const long head = (h / G) * D;
+      float maximum = -INFINITY;
+      for (long s = lo; s < S; s++) {
+        const float score = dot(query, slotKeys + s * kvDim + head, D) * scale;
+        scores[s] = score;
+        if (score > maximum) maximum = score;
+      }
+      float *result = out + (b * Hq + h) * D;
+      for (long d = 0; d < D; d++) result[d] = 0;
+      float total = 0;
+      for (long s = lo; s < S; s++) {
+        const float weight = expf(scores[s] - maximum);
+        total += weight;
+        const float *value = slotValues + s * kvDim + head;
+        for (long d = 0; d < D; d++) result[d] += weight * value[d];
+      }
+      const float inverse = 1.0f / total;
+      for (long d = 0; d < D; d++) result[d] *= inverse;
+    }
+  }
+  free(scores);
+  return NULL;
+}
+
 static napi_value KernelName(napi_env env, napi_callback_info info) {
   napi_value result;
   char name[64];
@@ -255,12 +351,16 @@ NAPI_MODULE_INIT() {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
     kernel = rows_avx2;
     kernelName = "avx2";
+    dot = dot_avx2;
   }
   napi_value gemv, name;
   napi_create_function(env, "gemv", NAPI_AUTO_LENGTH, Gemv, NULL, &gemv);
   napi_create_function(env, "kernelName", NAPI_AUTO_LENGTH, KernelName, NULL, &name);
   napi_set_named_property(env, exports, "gemv", gemv);
   napi_set_named_property(env, exports, "kernelName", name);
+  napi_value attention;
+  napi_create_function(env, "decodeAttention", NAPI_AUTO_LENGTH, DecodeAttention, NULL, &attention);
+  napi_set_named_property(env, exports, "decodeAttention", attention);
 
   return exports;
 }

@@ -4,7 +4,8 @@
  * GGUF, llama2.c .bin, a Hub id from the cache, or tiny-random), plus any number of LoRA adapters applied per
  * row through MultiAdapterLinear. Chat prompts go through the inference layer's `chatPrompt`, which renders
  * them exactly as training did (chat template, else the plain template with its turn header as a stop string),
- * so a fine-tuned adapter sees the format it learned.
+ * so a fine-tuned adapter sees the format it learned. Generation runs in one continuous-batching DecodeLoop
+ * per base model: requests join and leave between decode steps.
  */
 import { SlingError } from '../../../core/errors.ts';
 import type { Llama } from '../../../engine/models/llama.ts';
@@ -13,12 +14,12 @@ import { loadAdapter } from '../../../engine/train/adapter/apply-adapter.ts';
 import { adapterScale } from '../../../engine/train/adapter/lora-adapter.ts';
 import { chatPrompt } from '../../inference/chat-prompt.ts';
 import { loadLocalModel } from '../../inference/local-model.ts';
-import type { AdapterSource, BaseModelRunner, BaseModelSpec, GenerationOutput, GenerationRow, LoadedAdapter, Prompt } from '../serving-model.ts';
-import { decodeBatch } from './batch-decode.ts';
+import type { AdapterSource, BaseModelRunner, BaseModelSpec, BatchStats, GenerationOutput, GenerationRow, LoadedAdapter, Prompt } from '../serving-model.ts';
+import { DecodeLoop } from './decode-loop.ts';
 import { MultiAdapterLinear, type LowRankUpdate } from './multi-adapter-linear.ts';
 
 export interface LocalRunnerOptions {
-  /** Largest batch per forward pass (default 16). */
+  /** Most requests decoding at once, i.e. rows per decode step (default 16); more wait for a free slot. */
   maxBatchSize?: number;
 }
 
@@ -27,6 +28,7 @@ export class LocalRunner implements BaseModelRunner {
   readonly contextLength: number;
   readonly maxBatchSize: number;
   private readonly wrappers = new Map<string, MultiAdapterLinear>();
+  private readonly loop: DecodeLoop;
 
   constructor(
     readonly name: string,
@@ -37,6 +39,11 @@ export class LocalRunner implements BaseModelRunner {
   ) {
     this.contextLength = model.config.maxPositionEmbeddings;
     this.maxBatchSize = options.maxBatchSize ?? 16;
+    this.loop = new DecodeLoop(model, tokenizer, this.wrappers, this.contextLength, this.maxBatchSize);
+  }
+
+  get batchStats(): BatchStats {
+    return this.loop.stats;
   }
 
   /** Token ids of a prompt (BOS first, as in training) and the stop strings its template implies. */
@@ -46,18 +53,22 @@ export class LocalRunner implements BaseModelRunner {
     return { ids: rendered.ids, stop: rendered.stopStrings };
   }
 
+  /** Rows join the running decode loop (with any other calls' rows) and leave it as each one finishes. */
   async generateBatch(rows: GenerationRow[]): Promise<(GenerationOutput | Error)[]> {
-    const decodeRows = rows.map((row) => {
-      const { ids, stop } = this.prompt(row.prompt);
-      return {
-        promptIds: ids,
-        params: stop.length ? { ...row.params, stop: [...row.params.stop, ...stop] } : row.params,
-      adapter: (row.adapter?.handle as Map<string, LowRankUpdate> | undefined) ?? null,
-        onText: row.onText,
-        signal: row.signal,
-      };
-    });
-    return decodeBatch(this.model, this.tokenizer, this.wrappers, decodeRows, this.contextLength);
+    return Promise.all(rows.map(async (row) => {
+      try {
+        const { ids, stop } = this.prompt(row.prompt);
+        return await this.loop.submit({
+          promptIds: ids,
+          params: stop.length ? { ...row.params, stop: [...row.params.stop, ...stop] } : row.params,
+          adapter: (row.adapter?.handle as Map<string, LowRankUpdate> | undefined) ?? null,
+          onText: row.onText,
+          signal: row.signal,
+        });
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    }));
   }
 
   async loadAdapter(source: AdapterSource): Promise<LoadedAdapter> {
