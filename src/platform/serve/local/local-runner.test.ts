@@ -116,3 +116,53 @@ test('batches decoding at the same time (each with its own adapters) give the sa
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('continuous batching: sequences with different adapters and lengths, joining mid-flight, equal each decoded alone (greedy, token for token)', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sling-adapters-'));
+  try {
+    const tiny = createTinyRandomModel({ seed: 0 });
+    const runner = new LocalRunner('tiny', tiny.model, tiny.tokenizer, tiny.chatTemplate, { maxBatchSize: 4 });
+    const paths = writeRandomAdapters(tiny.model, folder, 3, 700);
+    const adapters = await Promise.all(paths.map((path, index) => runner.loadAdapter({ name: `a${index}`, path, origin: 'folder' })));
+    const cases = [
+      ['Hi', null, 9], ['A much longer prompt than the others, with more words', adapters[0], 20], ['Once', adapters[1], 3],
+      ['The cat sat', adapters[2], 15], ['Tell me a story about a dog', adapters[0], 11], ['x', null, 17], ['Seven', adapters[1], 6],
+    ] as const;
+    const rows = cases.map(([text, adapter, maxTokens]) => ({ prompt: { kind: 'text' as const, text }, params: { ...greedy, maxTokens }, adapter }));
+    const alone = [];
+    for (const row of rows) alone.push((await runner.generateBatch([row]))[0]);
+    // Seven requests over four slots, the last three submitted while the first ones decode: they wait for
+    // free slots and join the running batch between steps.
+    const first = runner.generateBatch(rows.slice(0, 4));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = rows.slice(4).map((row) => runner.generateBatch([row]).then(([output]) => output));
+    const together = [...(await first), ...(await Promise.all(later))];
+    together.forEach((output, index) => {
+      assert.ok(!(output instanceof Error) && !(alone[index] instanceof Error));
+      assert.equal(output.text, alone[index].text, `row ${index}`);
+      assert.equal(output.completionTokens, alone[index].completionTokens, `row ${index}`);
+    });
+    const baseAlone = generate(tiny.model, tiny.tokenizer, tiny.tokenizer.encode('x', { addBos: true }), { maxTokens: 17, temperature: 0 });
+    assert.equal((together[5] as { text: string }).text, baseAlone.text, 'the base row equals the engine generate');
+    assert.ok(runner.batchStats.largestBatch === 4 && runner.batchStats.mixedAdapterBatches > 0, JSON.stringify(runner.batchStats));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('the event loop runs between decode steps: a request submitted during a long generation streams before it ends', async () => {
+  const tiny = createTinyRandomModel({ seed: 0 });
+  const runner = new LocalRunner('tiny', tiny.model, tiny.tokenizer, tiny.chatTemplate);
+  const events: string[] = [];
+  const long = runner.generateBatch([{ prompt: { kind: 'text', text: 'long' }, params: { ...greedy, maxTokens: 200 }, adapter: null }]).then(() => events.push('long done'));
+  let ticks = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => (++ticks < 5 ? setImmediate(tick) : resolve());
+    setImmediate(tick);
+  });
+  const short = runner.generateBatch([{ prompt: { kind: 'text', text: 'short' }, params: { ...greedy, maxTokens: 3 }, adapter: null, onText: () => events.push('short text') }]).then(() => events.push('short done'));
+  await Promise.all([long, short]);
+  assert.equal(events.at(-1), 'long done', events.join(', '));
+  assert.ok(events.includes('short done'));
+});
