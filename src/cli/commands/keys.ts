@@ -6,18 +6,28 @@
 import type { Command } from 'commander';
 import { ApiKeyService } from '../../platform/serve/api-keys.ts';
 import { parseRateLimit } from '../../platform/serve/rate-limiter.ts';
-import { keyLimitsPath } from '../../platform/serve/serve-stack.ts';
 import { openWorkspace } from '../../platform/workspace/index.ts';
 import { SlingError } from '../../core/errors.ts';
 
 async function withKeys<T>(work: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const workspace = await openWorkspace();
   try {
-    return await work(new ApiKeyService(workspace.store.serving, keyLimitsPath(workspace)));
+    return await work(new ApiKeyService(workspace.store.serving));
   } finally {
     await workspace.close();
   }
 }
+
+/** `--rate-limit` text → requests per minute, with the option named in the error. */
+function rateFromOption(text: string, field: string): number {
+  try {
+    return parseRateLimit(text);
+  } catch (error) {
+    throw new SlingError('invalid_rate_limit', (error as Error).message, { field, hint: 'e.g. 60/min, 5/s or 1000/h' });
+  }
+}
+
+const rate = (perMinute: number | null) => (perMinute === null ? 'default' : perMinute === 0 ? 'unlimited' : String(Number(perMinute.toPrecision(4))));
 
 const date = (time: number | null) => (time === null ? '-' : new Date(time).toISOString().replace('T', ' ').slice(0, 19));
 
@@ -31,20 +41,13 @@ export function register(program: Command): void {
     .option('--rate-limit <rate>', 'requests allowed per key, e.g. 60/min, 5/s, 1000/h (default: the server default)')
     .option('--json', 'print the key as JSON')
     .action(async (options: { name: string; rateLimit?: string; json?: boolean }) => {
-      let perMinute: number | null = null;
-      if (options.rateLimit !== undefined) {
-        try {
-          perMinute = parseRateLimit(options.rateLimit);
-        } catch (error) {
-          throw new SlingError('invalid_rate_limit', (error as Error).message, { field: '--rate-limit', hint: 'e.g. --rate-limit 60/min' });
-        }
-      }
+      const perMinute = options.rateLimit === undefined ? null : rateFromOption(options.rateLimit, '--rate-limit');
       const { key, record } = await withKeys((service) => service.create({ name: options.name, rateLimitPerMinute: perMinute }));
       if (options.json) {
         console.log(JSON.stringify({ id: record.id, name: record.name, prefix: record.prefix, key, rateLimitPerMinute: perMinute }));
         return;
       }
-      console.log(`Created API key ${record.id} "${record.name}"${perMinute === null ? '' : ` (${perMinute} requests/min)`}:`);
+      console.log(`Created API key ${record.id} "${record.name}"${perMinute === null ? '' : ` (${rate(perMinute)} requests/min)`}:`);
       console.log(`  ${key}`);
       console.log('Store it now: it is not shown again. Use it as `Authorization: Bearer <key>`.');
     });
@@ -62,8 +65,19 @@ export function register(program: Command): void {
       if (records.length === 0) return console.log('No API keys. Create one with `sling keys create --name NAME`.');
       console.log(['id', 'name', 'prefix', 'rate/min', 'created', 'last used', 'revoked'].join('\t'));
       for (const record of records) {
-        console.log([record.id, record.name, `sling_${record.prefix}_…`, record.rateLimitPerMinute ?? 'default', date(record.createdAt), date(record.lastUsedAt), date(record.revokedAt)].join('\t'));
+        console.log([record.id, record.name, `sling_${record.prefix}_…`, rate(record.rateLimitPerMinute), date(record.createdAt), date(record.lastUsedAt), date(record.revokedAt)].join('\t'));
       }
+    });
+
+  keys
+    .command('limit')
+    .argument('<key>', 'id, prefix or name of the key')
+    .argument('<rate>', "requests allowed, e.g. 60/min, 5/s, 1000/h; 0 = unlimited; 'default' = the server default")
+    .description("change a key's rate limit (running servers pick it up within seconds)")
+    .action(async (which: string, text: string) => {
+      const perMinute = text.trim().toLowerCase() === 'default' ? null : rateFromOption(text, '<rate>');
+      const record = await withKeys((service) => service.setRateLimit(which, perMinute));
+      console.log(`API key ${record.id} "${record.name}": ${perMinute === null ? 'server default rate limit' : `${rate(perMinute)} requests/min`}.`);
     });
 
   keys

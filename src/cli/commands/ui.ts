@@ -10,7 +10,6 @@ import { errorResponse } from '../../platform/serve/app.ts';
 import { ApiKeyService } from '../../platform/serve/api-keys.ts';
 import { authenticate } from '../../platform/serve/auth.ts';
 import { RateLimiter } from '../../platform/serve/rate-limiter.ts';
-import { keyLimitsPath } from '../../platform/serve/serve-stack.ts';
 import { listen } from '../../platform/serve/server.ts';
 import { openWorkspace } from '../../platform/workspace/index.ts';
 import { mountDashboard } from '../../web/dashboard.ts';
@@ -28,7 +27,7 @@ export function register(program: Command): void {
       const workspace = await openWorkspace();
       const app = new Hono();
       app.onError((error) => errorResponse(error));
-      const keys = options.auth ? new ApiKeyService(workspace.store.serving, keyLimitsPath(workspace)) : null;
+      const keys = options.auth ? new ApiKeyService(workspace.store.serving) : null;
       const guard = keys ? authenticate({ keys, limiter: new RateLimiter(), defaultRateLimit: 0, rateLimit: false }) : undefined;
       mountDashboard(app, { store: workspace.store, guard });
       const server = await listen(app.fetch, { host: options.host, port, auth: options.auth });

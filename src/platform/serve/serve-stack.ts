@@ -5,7 +5,6 @@
  * the tests and the bench all build the server this one way.
  */
 import type { Hono } from 'hono';
-import { join } from 'node:path';
 import { SlingError } from '../../core/errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { cachedCatalog, combineCatalogs, folderCatalog, registeredAdapterCatalog, workspaceRunCatalog } from './adapter-catalog.ts';
@@ -36,9 +35,6 @@ export interface ServeStack extends ServeApp {
   logs: RequestLogRepository | null;
 }
 
-/** Where per-key rate limits are kept in a workspace. */
-export const keyLimitsPath = (workspace: Workspace) => join(workspace.root, 'api-key-limits.json');
-
 export function createServeStack(options: ServeStackOptions): ServeStack {
   const { workspace } = options;
   if (options.auth && !workspace) {
@@ -49,7 +45,7 @@ export function createServeStack(options: ServeStackOptions): ServeStack {
   const catalogs = [folderCatalog(options.adapterRoots ?? [])];
   if (workspace) catalogs.push(registeredAdapterCatalog(workspace.store, workspace.root), workspaceRunCatalog(workspace.store, workspace.root));
   const registry = new ModelRegistry(options.models, cachedCatalog(combineCatalogs(...catalogs)), options.adapterBudgetBytes);
-  const keys = options.auth && workspace ? new ApiKeyService(workspace.store.serving, keyLimitsPath(workspace)) : null;
+  const keys = options.auth && workspace ? new ApiKeyService(workspace.store.serving) : null;
   const logs = workspace ? new RequestLogRepository(workspace.store.runner) : null;
   const served = createServeApp({
     registry,

@@ -145,7 +145,12 @@ export interface ApiKey {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Requests per minute allowed for this key; null = the server's default, 0 = unlimited. */
+  rateLimitPerMinute: number | null;
 }
+
+/** Who wrote a request log: the server answering itself, or the proxy forwarding to an upstream. */
+export type RequestLogSource = 'serve' | 'proxy';
 
 export interface RequestLog {
   id: number;
@@ -160,5 +165,13 @@ export interface RequestLog {
   request: JsonObject;
   response: JsonObject | null;
   error: string | null;
-  tags: JsonObject;
+  /** The caller's `x-sling-tags`; also kept one row per tag in request_log_tags, for filtering. */
+  tags: Record<string, string>;
+  /** Null only on rows logged before these were recorded (error rows of schema version 2 and older). */
+  source: RequestLogSource | null;
+  /** Adapter name (`BASE:ADAPTER` → ADAPTER), null for base and remote models. */
+  adapter: string | null;
+  /** Dollars: tokens × price for priced upstreams, compute time × CPU rate for local models. */
+  costUsd: number | null;
+  computeMs: number | null;
 }

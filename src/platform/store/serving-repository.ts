@@ -1,13 +1,14 @@
 /**
  * @module platform/store/serving-repository
- * What the OpenAI-compatible server keeps: API keys (only a hash of each key is stored) and one log row per request,
- * which later becomes training data.
+ * What the OpenAI-compatible server keeps: API keys (only a hash of each key is stored, with the key's own rate
+ * limit) and one log row per request (see request-log-repository.ts).
  */
-import { jsonOrNull, numberOrNull, parseJson, parseJsonOrNull } from './columns.ts';
-import type { ApiKey, JsonObject, RequestLog } from './records.ts';
-import type { SqlRunner, SqlValue } from './sql-driver.ts';
+import { numberOrNull } from './columns.ts';
+import type { ApiKey, RequestLog } from './records.ts';
+import { RequestLogTable, type NewRequestLog, type RequestLogFilter } from './request-log-repository.ts';
+import type { SqlRunner } from './sql-driver.ts';
 
-export type NewRequestLog = Omit<RequestLog, 'id' | 'time' | 'tags'> & { time?: number; tags?: JsonObject };
+export type { NewRequestLog, RequestLogFilter };
 
 function toApiKey(row: Record<string, unknown>): ApiKey {
   return {
@@ -18,35 +19,25 @@ function toApiKey(row: Record<string, unknown>): ApiKey {
     createdAt: Number(row.created_at),
     lastUsedAt: numberOrNull(row.last_used_at),
     revokedAt: numberOrNull(row.revoked_at),
-  };
-}
-
-function toRequestLog(row: Record<string, unknown>): RequestLog {
-  return {
-    id: Number(row.id),
-    time: Number(row.time),
-    apiKeyId: numberOrNull(row.api_key_id),
-    endpoint: String(row.endpoint),
-    model: (row.model as string | null) ?? null,
-    status: Number(row.status),
-    latencyMs: numberOrNull(row.latency_ms),
-    promptTokens: numberOrNull(row.prompt_tokens),
-    completionTokens: numberOrNull(row.completion_tokens),
-    request: parseJson<JsonObject>(row.request),
-    response: parseJsonOrNull<JsonObject>(row.response),
-    error: (row.error as string | null) ?? null,
-    tags: parseJson<JsonObject>(row.tags),
+    rateLimitPerMinute: numberOrNull(row.rate_limit_per_minute),
   };
 }
 
 export class ServingRepository {
-  constructor(private readonly sql: SqlRunner) {}
+  private readonly logs: RequestLogTable;
 
-  /** Stores a key by its hash (the caller hashes it; the key itself is shown once and never stored). */
-  async createApiKey(name: string, prefix: string, keyHash: string): Promise<ApiKey> {
+  constructor(private readonly sql: SqlRunner) {
+    this.logs = new RequestLogTable(sql);
+  }
+
+  /**
+   * Stores a key by its hash (the caller hashes it; the key itself is shown once and never stored).
+   * `rateLimitPerMinute`: null = the server's default, 0 = unlimited.
+   */
+  async createApiKey(name: string, prefix: string, keyHash: string, rateLimitPerMinute: number | null = null): Promise<ApiKey> {
     const [row] = await this.sql.query(
-      'INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *',
-      [name, prefix, keyHash, Date.now()],
+      'INSERT INTO api_keys (name, prefix, key_hash, created_at, rate_limit_per_minute) VALUES (?, ?, ?, ?, ?) RETURNING *',
+      [name, prefix, keyHash, Date.now(), rateLimitPerMinute],
     );
     return toApiKey(row);
   }
@@ -67,42 +58,21 @@ export class ServingRepository {
     return (await this.sql.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [Date.now(), id])) === 1;
   }
 
-  async logRequest(log: NewRequestLog): Promise<RequestLog> {
-    const [row] = await this.sql.query(
-      `INSERT INTO request_logs (time, api_key_id, endpoint, model, status, latency_ms, prompt_tokens, completion_tokens,
-         request, response, error, tags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [
-        log.time ?? Date.now(),
-        log.apiKeyId,
-        log.endpoint,
-        log.model,
-        log.status,
-        log.latencyMs,
-        log.promptTokens,
-        log.completionTokens,
-        JSON.stringify(log.request),
-        jsonOrNull(log.response),
-        log.error,
-        JSON.stringify(log.tags ?? {}),
-      ],
-    );
-    return toRequestLog(row);
+  /** Sets a key's requests per minute (null: back to the server's default). False if there is no such key. */
+  async setApiKeyRateLimit(id: number, rateLimitPerMinute: number | null): Promise<boolean> {
+    return (await this.sql.run('UPDATE api_keys SET rate_limit_per_minute = ? WHERE id = ?', [rateLimitPerMinute, id])) === 1;
   }
 
-  /** Newest first; `since`/`until` are epoch ms bounds, `model` filters by model name. */
-  async listRequestLogs(filter: { since?: number; until?: number; model?: string; limit?: number } = {}): Promise<RequestLog[]> {
-    const conditions = ['time >= ?', 'time <= ?'];
-    const params: SqlValue[] = [filter.since ?? 0, filter.until ?? Number.MAX_SAFE_INTEGER];
-    if (filter.model) {
-      conditions.push('model = ?');
-      params.push(filter.model);
-    }
-    params.push(filter.limit ?? 1000);
-    const rows = await this.sql.query(
-      `SELECT * FROM request_logs WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT ?`,
-      params,
-    );
-    return rows.map(toRequestLog);
+  logRequest(log: NewRequestLog): Promise<RequestLog> {
+    return this.logs.insert(log);
+  }
+
+  getRequestLog(id: number): Promise<RequestLog | null> {
+    return this.logs.get(id);
+  }
+
+  /** Newest first, filtered by model, adapter, endpoint, status, tags and time. */
+  listRequestLogs(filter: RequestLogFilter = {}): Promise<RequestLog[]> {
+    return this.logs.list(filter);
   }
 }

@@ -267,12 +267,20 @@ export function defineStoreSuite(name: string, target: StoreTarget): void {
       assert.equal(await store.serving.useApiKey('hash1'), null);
       const base = { apiKeyId: key.id, endpoint: '/v1/chat/completions', status: 200, latencyMs: 5, promptTokens: 3, completionTokens: 2, response: { ok: true }, error: null };
       await store.serving.logRequest({ ...base, model: 'a', request: { n: 1 }, time: 1000 });
-      await store.serving.logRequest({ ...base, model: 'b', request: { n: 2 }, time: 2000, tags: { team: 'x' } });
+      await store.serving.logRequest({ ...base, model: 'b:tuned', request: { n: 2 }, time: 2000, tags: { team: 'x' }, source: 'serve', adapter: 'tuned', costUsd: 0.5, computeMs: 7 });
       const logs = await store.serving.listRequestLogs();
       assert.deepEqual(logs.map((log) => log.request.n), [2, 1]);
       assert.deepEqual(logs[0].tags, { team: 'x' });
+      assert.deepEqual([logs[0].source, logs[0].adapter, logs[0].costUsd, logs[0].computeMs], ['serve', 'tuned', 0.5, 7]);
+      assert.deepEqual([logs[1].source, logs[1].adapter, logs[1].costUsd], [null, null, null]);
       assert.deepEqual((await store.serving.listRequestLogs({ model: 'a' })).map((log) => log.time), [1000]);
-      assert.deepEqual((await store.serving.listRequestLogs({ since: 1500 })).map((log) => log.model), ['b']);
+      assert.deepEqual((await store.serving.listRequestLogs({ since: 1500 })).map((log) => log.model), ['b:tuned']);
+      assert.deepEqual((await store.serving.listRequestLogs({ tags: { team: 'x' } })).map((log) => log.time), [2000]);
+      assert.deepEqual((await store.serving.listRequestLogs({ tags: { team: 'y' } })).map((log) => log.time), []);
+      const limited = await store.serving.createApiKey('batch', 'sk-def', 'hash2', 30);
+      assert.equal((await store.serving.useApiKey('hash2'))?.rateLimitPerMinute, 30);
+      assert.equal(await store.serving.setApiKeyRateLimit(limited.id, null), true);
+      assert.equal((await store.serving.useApiKey('hash2'))?.rateLimitPerMinute, null);
     });
   });
 }

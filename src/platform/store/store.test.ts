@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from './store.ts';
 import { defineStoreSuite } from './store-suite.ts';
+import { defineServingMigrationSuite } from './serving-migration-suite.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'sling-store-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -17,6 +18,13 @@ defineStoreSuite('SQLite', {
     path = join(folder, `store-${++counter}.db`);
   },
   open: (migrations) => openStore({ sqlitePath: path, migrations }),
+});
+
+defineServingMigrationSuite('SQLite', {
+  fresh: async () => {
+    path = join(folder, `store-${++counter}.db`);
+  },
+  open: (migrations, workspaceRoot) => openStore({ sqlitePath: path, migrations, workspaceRoot }),
 });
 
 test('SQLite: the outer store used inside a transaction joins it instead of deadlocking; others wait', async () => {
@@ -44,6 +52,23 @@ test('SQLite: the outer store used inside a transaction joins it instead of dead
     );
     await outside;
     assert.equal(outsideSawJobs, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+test('SQLite: the dashboard filters on request logs (tag, model, status, time) are index lookups', async () => {
+  const store = await openStore({ sqlitePath: ':memory:' });
+  try {
+    const plan = async (where: string) =>
+      (await store.runner.query<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM request_logs WHERE ${where} ORDER BY id DESC LIMIT 100`))
+        .map((step) => step.detail)
+        .join(' | ');
+    assert.match(await plan("id IN (SELECT log_id FROM request_log_tags WHERE name = 'team' AND value = 'x')"), /INDEX request_log_tags_lookup \(name=\? AND value=\?\)/);
+    assert.match(await plan("model = 'stories'"), /INDEX request_logs_model \(model=\?\)/);
+    assert.match(await plan("adapter = 'support'"), /INDEX request_logs_adapter \(adapter=\?\)/);
+    assert.match(await plan('status = 500'), /INDEX request_logs_status \(status=\?\)/);
+    assert.match(await plan('time >= 5 AND time < 10'), /INDEX request_logs_time/);
   } finally {
     await store.close();
   }

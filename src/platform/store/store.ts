@@ -66,6 +66,8 @@ export interface StoreLocation {
   postgresSchema?: string;
   /** Only tests pass this, to simulate older or newer code. */
   migrations?: Migration[];
+  /** The workspace folder: migrations adopt files the workspace kept there before the schema had room for them. */
+  workspaceRoot?: string;
 }
 
 /** Opens (and migrates) the store. Fails with `workspace_too_new` if the database is newer than this code. */
@@ -74,7 +76,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     ? new PostgresDriver(location.databaseUrl, location.postgresSchema)
     : new SqliteDriver(location.sqlitePath ?? ':memory:');
   try {
-    const report = await migrate(driver, location.migrations ?? allMigrations);
+    const report = await migrate(driver, location.migrations ?? allMigrations, { workspaceRoot: location.workspaceRoot ?? null });
     return new Store(driver, driver, report);
   } catch (error) {
     await driver.close();

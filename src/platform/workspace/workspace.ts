@@ -72,7 +72,7 @@ export async function openWorkspaceAt(root: string, env: NodeJS.ProcessEnv = pro
   mkdirSync(artifacts.root, { recursive: true });
   const sqlitePath = resolve(root, config.database);
   if (!databaseUrl) await backupBeforeMigrating(sqlitePath);
-  const store = await openStore(databaseUrl ? { databaseUrl } : { sqlitePath });
+  const store = await openStore(databaseUrl ? { databaseUrl, workspaceRoot: root } : { sqlitePath, workspaceRoot: root });
   return {
     root,
     config,

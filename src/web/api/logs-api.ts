@@ -1,6 +1,7 @@
 /**
  * @module web/api/logs-api
- * `/api/logs`: request logs filtered by model, status and tags (`tag=k=v`, repeatable), newest first; and
+ * `/api/logs`: request logs filtered by model, adapter, status, time and tags (`tag=k=v`, repeatable; all indexed
+ * columns since store migration 003), newest first; and
  * `/api/logs/series`: requests, p50/p95 latency, tokens and cost per time bucket for the charts.
  */
 import type { Hono } from 'hono';
@@ -18,6 +19,7 @@ function filterFrom(query: (name: string) => string | undefined, queries: (name:
   const status = query('status');
   return {
     model: query('model') || undefined,
+    adapter: query('adapter') || undefined,
     status: status === 'ok' || status === 'error' ? status : status ? integerParam(status, 'status') : undefined,
     tags,
     since: integerParam(query('since'), 'since'),
@@ -55,7 +57,7 @@ export function bucketLogs(logs: RequestLogRecord[], bucketMs: number): LogBucke
         p95LatencyMs: latencies.length ? percentile(latencies, 95) : null,
         promptTokens: entries.reduce((sum, entry) => sum + (entry.promptTokens ?? 0), 0),
         completionTokens: entries.reduce((sum, entry) => sum + (entry.completionTokens ?? 0), 0),
-        cost: entries.reduce((sum, entry) => sum + (entry.details.cost ?? 0), 0),
+        cost: entries.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0),
       };
     });
 }

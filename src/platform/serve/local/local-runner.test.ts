@@ -129,7 +129,7 @@ test('continuous batching: sequences with different adapters and lengths, joinin
       ['The cat sat', adapters[2], 15], ['Tell me a story about a dog', adapters[0], 11], ['x', null, 17], ['Seven', adapters[1], 6],
     ] as const;
     const rows = cases.map(([text, adapter, maxTokens]) => ({ prompt: { kind: 'text' as const, text }, params: { ...greedy, maxTokens }, adapter }));
-    const alone = [];
+    const alone: Awaited<ReturnType<typeof runner.generateBatch>> = [];
     for (const row of rows) alone.push((await runner.generateBatch([row]))[0]);
     // Seven requests over four slots, the last three submitted while the first ones decode: they wait for
     // free slots and join the running batch between steps.
