@@ -26,6 +26,10 @@ test('a refused connection is retried until the server is up; other errors fail 
   assert.equal(logged.length, 2);
   assert.match(logged[0]!, /database unavailable \(will retry\)/);
 
+  const droppedInMigration = new SlingError('migration_failed', 'schema migration 3 failed', { cause: refused });
+  assert.ok(isConnectionError(droppedInMigration), 'a connection lost while migrating is retried too');
+  assert.ok(!isConnectionError(new SlingError('migration_failed', 'syntax error', { cause: new Error('syntax error at or near') })));
+
   let badConfigAttempts = 0;
   await assert.rejects(
     openWhenReachable(async () => {

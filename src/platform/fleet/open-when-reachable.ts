@@ -12,7 +12,9 @@ import { SlingError } from '../../core/errors.ts';
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
 
 export function isConnectionError(error: unknown): boolean {
-  if (error instanceof SlingError || !(error instanceof Error)) return false;
+  // A migration wraps what failed under it (migration_failed): a dropped connection there is still transient.
+  if (error instanceof SlingError) return error.code === 'migration_failed' && isConnectionError(error.cause);
+  if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
   return /Connection terminated|connection timeout|the database system is (starting up|shutting down)/i.test(error.message);
