@@ -17,6 +17,7 @@
 #include <string>
 
 #include "dispatch.h"
+#include "runtime.h"
 #include "thread-pool.h"
 
 namespace sling {
@@ -231,10 +232,19 @@ napi_value init(napi_env env, napi_value exports) {
   set_property(env, exports, "info", function);
   napi_create_function(env, "configure", NAPI_AUTO_LENGTH, configure, nullptr, &function);
   set_property(env, exports, "configure", function);
+  register_row_functions(env, exports);
   return exports;
 }
 
 }  // namespace
+
+ThreadPool &shared_pool() { return the_pool(); }
+ThreadWorkspace &shared_calling_workspace() { return calling_thread_workspace(); }
+const Family &current_family() {
+  if (!family) family = best_family();
+  return *family;
+}
+
 }  // namespace sling
 
 NAPI_MODULE_INIT() { return sling::init(env, exports); }

@@ -22,10 +22,30 @@ export interface NativeInfo {
   threshold: number;
 }
 
-export interface NativeAddon {
+export interface NativeAddon extends NativeRowFunctions {
   gemm(kind: 0 | 1, a: Float32Array, b: Float32Array | Uint16Array, c: Float32Array, params: Float64Array): void;
   info(): NativeInfo;
   configure(options: { isa?: 'amx' | 'avx512bf16' | 'avx512' | 'avx2' | 'portable' | 'best'; threshold?: number }): void;
+}
+
+/**
+ * The addon's row kernels and fused attention (native/src/addon-rows.cc); wrapped for the tensor layer by
+ * native-rows.ts, which documents each one. Lengths are checked in C++ (a TypeError on a short array).
+ */
+export interface NativeRowFunctions {
+  rowsInfo(): { isa: 'avx512' | 'portable'; threshold: number };
+  rowsConfigure(options: { isa?: 'avx512' | 'portable' | 'best'; threshold?: number }): void;
+  expShiftRows(x: Float32Array, rows: number, cols: number, rowMax: Float32Array, rowSum: Float32Array, exps: Float32Array | null): void;
+  scaleRows(x: Float32Array, rows: number, cols: number, factors: Float32Array): void;
+  swigluForward(gate: Float32Array, up: Float32Array, out: Float32Array, sigmoid: Float32Array | null): void;
+  swigluBackward(grad: Float32Array, gate: Float32Array, up: Float32Array, sigmoid: Float32Array, gradGate: Float32Array | null, gradUp: Float32Array | null): void;
+  rmsNormForward(x: Float32Array, weight: Float32Array, y: Float32Array, rstd: Float32Array, rows: number, dim: number, eps: number): void;
+  rmsNormBackward(grad: Float32Array, x: Float32Array, weight: Float32Array, rstd: Float32Array, gradX: Float32Array | null, gradW: Float32Array | null, rows: number, dim: number): void;
+  rope(src: Float32Array, dst: Float32Array, cos: Float32Array, sin: Float32Array, positions: Int32Array, rows: number, heads: number, dim: number, half: number, interleaved: number, direction: number): void;
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  adamw(value: Float32Array, grad: Float32Array, firstMoment: Float32Array, secondMoment: Float32Array, step: Float64Array): void;
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, logSumExp: Float32Array, dims: Float64Array, ranges: Int32Array, keyMask: Uint8Array | null, querySegments: Int32Array | null, keySegments: Int32Array | null): void;
+  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, logSumExp: Float32Array, gradOut: Float32Array, gradQ: Float32Array | null, gradK: Float32Array | null, gradV: Float32Array | null, dims: Float64Array, ranges: Int32Array, keyMask: Uint8Array | null, querySegments: Int32Array | null, keySegments: Int32Array | null): void;
 }
 
 export const addonPath = join(dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/sling_native.node');

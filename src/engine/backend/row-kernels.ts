@@ -2,11 +2,12 @@
  * @module engine/backend/row-kernels
  * Row-wise exp kernels behind the tensor layer's cross-entropy: per row, the max and Σ exp(x − max), optionally
  * storing exp(x − max). At vocab 32000 this is the largest non-GEMM cost of a training step, so it is a
- * swappable kernel: `referenceRowKernels` uses Math.exp, the default `javascriptRowKernels` the 2× faster
- * fastExp (float32 accuracy); a SIMD backend can install its own with setRowKernels. float64 tensors always
- * use the reference (gradient checks).
+ * swappable kernel: `referenceRowKernels` uses Math.exp, `javascriptRowKernels` the 2× faster fastExp (float32
+ * accuracy), and on the native backend the addon's AVX-512 multi-threaded kernel is the default; tests can
+ * install their own with setRowKernels. float64 tensors always use the reference (gradient checks).
  */
 import { expOf } from './fast-exp.ts';
+import { nativeRows } from './native-rows.ts';
 
 export interface RowKernels {
   readonly name: string;
@@ -56,10 +57,15 @@ export const javascriptRowKernels: RowKernels = {
   expShiftRows: (x, rows, cols, rowMax, rowSum, exps) => expShiftRows(x, rows, cols, rowMax, rowSum, exps, false),
 };
 
-let installed: RowKernels = javascriptRowKernels;
+let installed: RowKernels | null = null;
+let nativeKernels: RowKernels | null = null;
 
 export function getRowKernels(): RowKernels {
-  return installed;
+  if (installed) return installed;
+  const native = nativeRows();
+  if (!native) return javascriptRowKernels;
+  nativeKernels ??= { name: `native (${native.rowsInfo().isa})`, expShiftRows: (...args) => native.expShiftRows(...args) };
+  return nativeKernels;
 }
 
 export function setRowKernels(kernels: RowKernels): void {

@@ -8,6 +8,7 @@
  * separate normalisation pass, and the logits themselves are not kept.
  */
 import { SlingError } from '../../../core/errors.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { getRowKernels, referenceExpShiftRows } from '../../backend/row-kernels.ts';
 import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
@@ -62,6 +63,22 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: Cross
   return record(out, 'crossEntropy', [logits], () => (grad) => {
     const gradLogits = probabilities!; // unnormalised exp(x − max) until scaled below
     const meanScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
+    const native = gradLogits instanceof Float32Array ? nativeRows() : null;
+    if (native) {
+      // one multi-threaded pass scales every row; the few target entries and ignored rows are fixed up here
+      const factors = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        if (targets[r] !== ignoreIndex) factors[r] = ((reduction === 'none' ? grad[r] : grad[0]) * meanScale) / rowSums[r];
+      }
+      native.scaleRows(gradLogits as Float32Array, rows, vocab, factors);
+      for (let r = 0; r < rows; r++) {
+        const target = targets[r];
+        const g = target === ignoreIndex ? 0 : (reduction === 'none' ? grad[r] : grad[0]) * meanScale;
+        if (g === 0) gradLogits.fill(0, r * vocab, (r + 1) * vocab);
+        else gradLogits[r * vocab + target] -= g;
+      }
+      return [gradLogits];
+    }
     for (let r = 0; r < rows; r++) {
       const target = targets[r];
       const base = r * vocab;

@@ -4,6 +4,7 @@
  * Saves only rstd per row. With x̂ = x·rstd and gw = g·w: dx = rstd·(gw − x̂·mean(gw·x̂)), dw = Σ_rows g·x̂.
  */
 import { SlingError } from '../../../core/errors.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { record } from '../autograd.ts';
 import { allocate, Tensor } from '../tensor.ts';
 import { checkSameDtype } from './elementwise.ts';
@@ -18,7 +19,9 @@ export function rmsNorm(x: Tensor, weight: Tensor, eps: number): Tensor {
   const w = weight.values;
   const y = allocate(x.floatDtype, x.size);
   const rstd = allocate(x.floatDtype, rows);
-  for (let r = 0; r < rows; r++) {
+  const native = y instanceof Float32Array ? nativeRows() : null;
+  if (native) native.rmsNormForward(xv as Float32Array, w as Float32Array, y as Float32Array, rstd as Float32Array, rows, dim, eps);
+  else for (let r = 0; r < rows; r++) {
     const base = r * dim;
     let sumSquares = 0;
     for (let j = 0; j < dim; j++) sumSquares += xv[base + j] * xv[base + j];
@@ -29,6 +32,10 @@ export function rmsNorm(x: Tensor, weight: Tensor, eps: number): Tensor {
   return record(new Tensor(y, x.shape), 'rmsNorm', [x, weight], () => (grad) => {
     const gradX = x.requiresGrad ? allocate(x.floatDtype, x.size) : null;
     const gradW = weight.requiresGrad ? allocate(x.floatDtype, dim) : null;
+    if (native) {
+      native.rmsNormBackward(grad as Float32Array, xv as Float32Array, w as Float32Array, rstd as Float32Array, gradX as Float32Array | null, gradW as Float32Array | null, rows, dim);
+      return [gradX, gradW];
+    }
     for (let r = 0; r < rows; r++) {
       const base = r * dim;
       const s = rstd[r];

@@ -5,6 +5,7 @@
  * One kernel per function, selected once per call (no per-element closures).
  */
 import { expOf } from '../../backend/fast-exp.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { checkSameDtype } from './elementwise.ts';
@@ -122,7 +123,9 @@ export function swiglu(gate: Tensor, up: Tensor): Tensor {
   const out = allocate(gate.floatDtype, n);
   const sigmoids = needsGrad(gate, up) ? allocate(gate.floatDtype, n) : null;
   const precise = g instanceof Float64Array;
-  if (sigmoids) {
+  const native = precise ? null : nativeRows();
+  if (native) native.swigluForward(g as Float32Array, u as Float32Array, out as Float32Array, sigmoids as Float32Array | null);
+  else if (sigmoids) {
     for (let i = 0; i < n; i++) {
       const s = 1 / (1 + expOf(-g[i], precise));
       sigmoids[i] = s;
@@ -135,7 +138,9 @@ export function swiglu(gate: Tensor, up: Tensor): Tensor {
     const s = sigmoids!;
     const gradGate = gate.requiresGrad ? allocate(gate.floatDtype, n) : null;
     const gradUp = up.requiresGrad ? allocate(gate.floatDtype, n) : null;
-    if (gradGate && gradUp) {
+    if (native) {
+      native.swigluBackward(grad as Float32Array, g as Float32Array, u as Float32Array, s as Float32Array, gradGate as Float32Array | null, gradUp as Float32Array | null);
+    } else if (gradGate && gradUp) {
       for (let i = 0; i < n; i++) {
         const gs = grad[i] * s[i];
         gradUp[i] = gs * g[i];
