@@ -70,17 +70,18 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   });
 
   app.use('/v1/*', recorder.middleware());
-  app.use(
-    '/v1/*',
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: requestLimits.maxBodyBytes,
+      maxSize,
       onError: () => {
         // The rest of the body is never read, so the connection cannot be reused: say so, or keep-alive clients
         // send their next request into a socket the server is closing.
-        throw new ApiError(413, 'invalid_request_error', `request body larger than ${requestLimits.maxBodyBytes} bytes`, null, 'request_too_large', { connection: 'close' });
+        throw new ApiError(413, 'invalid_request_error', `request body larger than ${maxSize} bytes`, null, 'request_too_large', { connection: 'close' });
       },
-    }),
-  );
+    });
+  const apiLimit = limitTo(requestLimits.maxBodyBytes);
+  const uploadLimit = limitTo(requestLimits.maxUploadBytes);
+  app.use('/v1/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/v1/files' ? uploadLimit : apiLimit)(c, next));
   app.use('/v1/*', authenticate({ keys: options.keys, limiter: new RateLimiter(), defaultRateLimit: options.defaultRateLimit ?? 0 }));
   registerOpenAiRoutes(app, { registry: options.registry, recorder, dollarsPerCpuHour: options.dollarsPerCpuHour });
   options.extend?.(app);

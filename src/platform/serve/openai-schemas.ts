@@ -10,6 +10,8 @@ import { ApiError, badRequest, unsupported } from './openai-errors.ts';
 /** Limits that keep one request from exhausting the server. */
 export const requestLimits = {
   maxBodyBytes: 1_000_000,
+  /** `/v1/files` uploads: training sets of a few thousand chat rows run to tens of MB (OpenAI accepts 512 MB). */
+  maxUploadBytes: 200_000_000,
   maxMessages: 256,
   maxContentChars: 200_000,
   maxOutputTokens: 4096,

@@ -82,6 +82,18 @@ test('files: upload, list, retrieve, content, delete; bad JSONL is refused with 
   await assert.rejects(client.files.create({ file: await toFile(Buffer.from(rows), 'x.jsonl'), purpose: 'assistants' }), (error: unknown) => error instanceof OpenAI.BadRequestError && /purpose/.test(error.message));
 });
 
+test('uploads may be far larger than an API call: a 3 MB training file is stored, a 3 MB chat body is refused', { skip }, async () => {
+  const bigRows = rows.repeat(Math.ceil(3_000_000 / rows.length));
+  const file = await upload(bigRows, 'big.jsonl');
+  assert.equal(file.bytes, Buffer.byteLength(bigRows));
+  await client.files.delete(file.id);
+  const huge = 'x'.repeat(3_000_000);
+  await assert.rejects(
+    client.chat.completions.create({ model: 'stories', messages: [{ role: 'user', content: huge }] }, { maxRetries: 0 }),
+    (error: unknown) => error instanceof OpenAI.APIError && error.status === 413,
+  );
+});
+
 test('a fine-tuning job trains, reports events and checkpoints, and its model is served at once', { skip }, async () => {
   const training = await upload(rows);
   const validation = await upload(rows.split('\n').slice(0, 4).join('\n') + '\n', 'validation.jsonl');
