@@ -2,10 +2,11 @@
  * @module engine/models/constrained/json-automaton
  * The automaton state is the stack of open frames (bottom = the root value); an empty stack means the value
  * is complete and nothing more may follow. `advance` feeds one byte; a frame that completes is popped and
- * its parent told, and a number that ends at a non-digit passes that byte on to its parent.
+ * its parent told, and a number that ends at a non-digit passes that byte on to its parent. Whitespace where
+ * the grammar allows it wraps the top frame in a SpaceFrame (see json-frames.ts).
  */
 import type { Frame } from './json-frames.ts';
-import { frameFor } from './json-frames.ts';
+import { frameFor, SpaceFrame } from './json-frames.ts';
 import type { GrammarNode } from './schema-nodes.ts';
 
 export type AutomatonState = readonly Frame[];
@@ -19,6 +20,11 @@ export function advance(state: AutomatonState, byte: number): AutomatonState | n
   for (;;) {
     const top = frames[frames.length - 1];
     if (top === undefined) return null;
+    const spaced = SpaceFrame.after(top, byte);
+    if (spaced) {
+      frames[frames.length - 1] = spaced;
+      return frames;
+    }
     const result = top.step(byte);
     switch (result.kind) {
       case 'reject': return null;

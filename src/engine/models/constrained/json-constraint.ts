@@ -10,10 +10,16 @@ import { SlingError } from '../../../core/errors.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { advance, advanceBytes, completionLength, completionOf, initialState, isAccepting, isDone, stateKey, type AutomatonState } from './json-automaton.ts';
 import { minimalValue } from './json-frames.ts';
-import { SchemaCompiler, type GrammarNode } from './schema-nodes.ts';
+import { defaultLimits, flexibleWhitespace, SchemaCompiler, type GrammarNode } from './schema-nodes.ts';
 import { vocabularyTrie, type TrieNode, type VocabularyTrie } from './vocabulary-trie.ts';
 
-export type ResponseFormat = { type: 'json_object' } | { type: 'json_schema'; schema: object };
+/**
+ * `whitespace`: 'compact' (default) allows no whitespace between tokens, the fewest tokens for the same value;
+ * 'flexible' allows runs of JSON whitespace (up to 16 bytes) between tokens, also inside enum and const values,
+ * e.g. for models tuned on pretty-printed JSON. Never before or after the whole value: the output is the value.
+ */
+export type JsonWhitespace = 'compact' | 'flexible';
+export type ResponseFormat = ({ type: 'json_object' } | { type: 'json_schema'; schema: object }) & { whitespace?: JsonWhitespace };
 
 /** Per automaton state (memoised by key): the tokens the grammar accepts and how each changes the ending. */
 interface StateTokens {
@@ -112,12 +118,13 @@ const constraintCache = new WeakMap<Tokenizer, Map<string, JsonConstraint>>();
 
 /** The constraint for a response format, cached per (schema, tokenizer). */
 export function jsonConstraint(format: ResponseFormat, tokenizer: Tokenizer): JsonConstraint {
-  const key = format.type === 'json_object' ? 'json_object' : JSON.stringify(format.schema);
+  const whitespace = format.whitespace ?? 'compact';
+  const key = `${whitespace}:${format.type === 'json_object' ? 'json_object' : JSON.stringify(format.schema)}`;
   let byTokenizer = constraintCache.get(tokenizer);
   if (!byTokenizer) constraintCache.set(tokenizer, (byTokenizer = new Map()));
   let constraint = byTokenizer.get(key);
   if (!constraint) {
-    const compiler = new SchemaCompiler();
+    const compiler = new SchemaCompiler({ ...defaultLimits, maxWhitespace: whitespace === 'flexible' ? flexibleWhitespace : 0 });
     const root = format.type === 'json_object' ? compiler.anyObject() : compiler.compile(format.schema);
     constraint = new JsonConstraint(root, tokenizer);
     byTokenizer.set(key, constraint);

@@ -5,7 +5,8 @@
  * completes, or completes without consuming (a number ends at the byte after it). `completion()` is the
  * shortest byte string that closes the frame, used to force a valid ending when the token budget runs out;
  * `key(clamp)` names the frame for the token-mask cache with counters clamped (a token of at most `clamp`
- * bytes cannot tell apart "clamp left" from "more left").
+ * bytes cannot tell apart "clamp left" from "more left"). Layout whitespace ('flexible' mode) is a SpaceFrame
+ * over a container between its tokens, or a run counter inside a literal; it never changes a completion.
  */
 import type { GrammarNode, PropertyNode } from './schema-nodes.ts';
 
@@ -25,6 +26,8 @@ export interface Frame {
   canEnd(): boolean;
   completion(): string;
   key(clamp: number): string;
+  /** Longest whitespace run allowed here before the next byte (0: none), between a container's tokens. */
+  space(): number;
 }
 
 const reject: StepResult = { kind: 'reject' };
@@ -32,17 +35,18 @@ const complete: StepResult = { kind: 'complete' };
 const completeRetry: StepResult = { kind: 'completeRetry' };
 const replace = (frame: Frame): StepResult => ({ kind: 'replace', frame });
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
+const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x09 || byte === 0x0d;
 
 // *** frames by node kind, shortest values ***
 
 export function frameFor(node: GrammarNode): Frame {
   switch (node.kind) {
-    case 'object': return new ObjectFrame(node.id, node.properties, 'open', 0, false, '', -1);
-    case 'freeObject': return new FreeObjectFrame(node.id, node.value, node.maxKeys, 'open', 0);
-    case 'array': return new ArrayFrame(node.id, node.items, node.minItems, node.maxItems, 'open', 0);
+    case 'object': return new ObjectFrame(node.id, node.properties, node.space, 'open', 0, false, '', -1);
+    case 'freeObject': return new FreeObjectFrame(node.id, node.value, node.maxKeys, node.space, 'open', 0);
+    case 'array': return new ArrayFrame(node.id, node.items, node.minItems, node.maxItems, node.space, 'open', 0);
     case 'string': return new StringFrame(node.minLength, node.maxLength, 'open', 0, 0, 0x80, 0xbf);
     case 'number': return new NumberFrame(node.integer, 'start', 0);
-    case 'literal': return new LiteralFrame(node.id, node.values, '');
+    case 'literal': return new LiteralFrame(node.id, node.values, node.space, '', 0);
     case 'union': return new UnionFrame(node);
   }
 }
@@ -78,6 +82,7 @@ class ObjectFrame implements Frame {
   constructor(
     readonly id: number,
     readonly properties: PropertyNode[],
+    readonly whitespace: number,
     readonly phase: 'open' | 'keyOrEnd' | 'key' | 'colon' | 'value' | 'afterValue',
     /** First property that may still appear. */
     readonly next: number,
@@ -89,7 +94,11 @@ class ObjectFrame implements Frame {
   ) {}
 
   private with(phase: ObjectFrame['phase'], next = this.next, afterComma = this.afterComma, keyPrefix = '', chosen = this.chosen): ObjectFrame {
-    return new ObjectFrame(this.id, this.properties, phase, next, afterComma, keyPrefix, chosen);
+    return new ObjectFrame(this.id, this.properties, this.whitespace, phase, next, afterComma, keyPrefix, chosen);
+  }
+
+  space(): number {
+    return this.phase === 'open' || this.phase === 'key' ? 0 : this.whitespace;
   }
 
   /** Properties that may come next: from `next` up to and including the first required one. */
@@ -139,7 +148,7 @@ class ObjectFrame implements Frame {
 
   completion(): string {
     switch (this.phase) {
-      case 'open': return minimalValue({ id: this.id, kind: 'object', properties: this.properties });
+      case 'open': return minimalValue({ id: this.id, kind: 'object', properties: this.properties, space: this.whitespace });
       case 'keyOrEnd': {
         if (!this.afterComma) return `${requiredTail(this.properties, this.next, false)}}`;
         return `"${this.shortestKeyCompletion('')}`;
@@ -177,12 +186,17 @@ class FreeObjectFrame implements Frame {
     readonly id: number,
     readonly value: GrammarNode,
     readonly maxKeys: number,
+    readonly whitespace: number,
     readonly phase: 'open' | 'keyOrEnd' | 'needKey' | 'key' | 'colon' | 'value' | 'afterValue',
     readonly count: number,
   ) {}
 
   private with(phase: FreeObjectFrame['phase'], count = this.count): FreeObjectFrame {
-    return new FreeObjectFrame(this.id, this.value, this.maxKeys, phase, count);
+    return new FreeObjectFrame(this.id, this.value, this.maxKeys, this.whitespace, phase, count);
+  }
+
+  space(): number {
+    return this.phase === 'open' || this.phase === 'key' ? 0 : this.whitespace;
   }
 
   step(byte: number): StepResult {
@@ -232,12 +246,17 @@ class ArrayFrame implements Frame {
     readonly items: GrammarNode,
     readonly minItems: number,
     readonly maxItems: number,
+    readonly whitespace: number,
     readonly phase: 'open' | 'firstOrEnd' | 'needItem' | 'item' | 'afterItem',
     readonly count: number,
   ) {}
 
   private with(phase: ArrayFrame['phase'], count = this.count): ArrayFrame {
-    return new ArrayFrame(this.id, this.items, this.minItems, this.maxItems, phase, count);
+    return new ArrayFrame(this.id, this.items, this.minItems, this.maxItems, this.whitespace, phase, count);
+  }
+
+  space(): number {
+    return this.phase === 'open' || this.phase === 'item' ? 0 : this.whitespace;
   }
 
   step(byte: number): StepResult {
@@ -314,6 +333,10 @@ class StringFrame implements Frame {
     return reject;
   }
 
+  space(): number {
+    return 0;
+  }
+
   afterChild(): Frame {
     return this;
   }
@@ -366,6 +389,10 @@ class NumberFrame implements Frame {
     }
   }
 
+  space(): number {
+    return 0;
+  }
+
   afterChild(): Frame {
     return this;
   }
@@ -388,12 +415,44 @@ class NumberFrame implements Frame {
 // *** literals: enum, const, true / false / null ***
 
 class LiteralFrame implements Frame {
-  constructor(readonly id: number, readonly values: string[], readonly prefix: string) {}
+  constructor(
+    readonly id: number,
+    /** Compact JSON texts; whitespace typed between their tokens is not part of `prefix`. */
+    readonly values: string[],
+    readonly whitespace: number,
+    readonly prefix: string,
+    /** Whitespace bytes typed since the last byte of `prefix`. */
+    readonly run: number,
+  ) {}
+
+  private with(prefix: string, run: number): LiteralFrame {
+    return new LiteralFrame(this.id, this.values, this.whitespace, prefix, run);
+  }
 
   step(byte: number): StepResult {
+    if (isSpace(byte) && this.run < this.whitespace && this.layoutHere()) return replace(this.with(this.prefix, this.run + 1));
     const typed = this.prefix + String.fromCharCode(byte);
-    if (this.values.some((value) => value.startsWith(typed))) return replace(new LiteralFrame(this.id, this.values, typed));
+    if (this.values.some((value) => value.startsWith(typed) && this.mayFollowRun(value))) return replace(this.with(typed, 0));
     return this.canEnd() ? completeRetry : reject;
+  }
+
+  /**
+   * Whitespace fits after the prefix when it is outside a string and next to a token boundary: after `{ [ , :`
+   * or, for some value, before `} ] , :`. A complete value is never a prefix of another with a boundary next
+   * (only numbers extend numbers), so whitespace here never competes with ending the literal.
+   */
+  private layoutHere(): boolean {
+    if (this.prefix === '' || endsInString(this.prefix)) return false;
+    return opensTokens(this.prefix) || this.values.some((value) => value.startsWith(this.prefix) && closesTokens(value, this.prefix.length));
+  }
+
+  /** After a whitespace run, a value may go on only where it allowed the run. */
+  private mayFollowRun(value: string): boolean {
+    return this.run === 0 || opensTokens(this.prefix) || closesTokens(value, this.prefix.length);
+  }
+
+  space(): number {
+    return 0;
   }
 
   afterChild(): Frame {
@@ -401,17 +460,31 @@ class LiteralFrame implements Frame {
   }
 
   canEnd(): boolean {
-    return this.values.includes(this.prefix);
+    return this.run === 0 && this.values.includes(this.prefix);
   }
 
   completion(): string {
-    const matching = this.values.filter((value) => value.startsWith(this.prefix));
+    const matching = this.values.filter((value) => value.startsWith(this.prefix) && this.mayFollowRun(value));
     return matching.reduce((best, value) => (value.length < best.length ? value : best)).slice(this.prefix.length);
   }
 
-  key(): string {
-    return `l${this.id}:${this.prefix}`;
+  key(clamp: number): string {
+    return `l${this.id}:${this.prefix}:${Math.min(this.whitespace - this.run, clamp)}`;
   }
+}
+
+const opensTokens = (prefix: string) => '{[,:'.includes(prefix[prefix.length - 1]);
+const closesTokens = (value: string, index: number) => index < value.length && '}],:'.includes(value[index]);
+
+/** True when a compact JSON prefix stops inside a string (so a space there is string content). */
+function endsInString(prefix: string): boolean {
+  let inString = false;
+  for (let index = 0; index < prefix.length; index++) {
+    const char = prefix.charCodeAt(index);
+    if (inString && char === 0x5c) index++;
+    else if (char === 0x22) inString = !inString;
+  }
+  return inString;
 }
 
 // *** unions ***
@@ -428,6 +501,10 @@ class UnionFrame implements Frame {
     return reject;
   }
 
+  space(): number {
+    return 0;
+  }
+
   afterChild(): Frame {
     return this;
   }
@@ -442,5 +519,48 @@ class UnionFrame implements Frame {
 
   key(): string {
     return `u${this.node.id}`;
+  }
+}
+
+// *** whitespace between tokens ***
+
+/**
+ * A container frame with `used` whitespace bytes typed at a position where JSON allows them. It stands in
+ * for that frame on the stack: more whitespace extends the run up to the frame's limit, any other byte goes
+ * to the frame itself. Whitespace never helps to close a value, so the completion is the frame's own.
+ */
+export class SpaceFrame implements Frame {
+  constructor(readonly frame: Frame, readonly used: number) {}
+
+  /** The frame after one whitespace byte, or null where none (more) is allowed. */
+  static after(frame: Frame, byte: number): Frame | null {
+    if (!isSpace(byte)) return null;
+    const base = frame instanceof SpaceFrame ? frame.frame : frame;
+    const used = frame instanceof SpaceFrame ? frame.used + 1 : 1;
+    return used <= base.space() ? new SpaceFrame(base, used) : null;
+  }
+
+  step(byte: number): StepResult {
+    return this.frame.step(byte);
+  }
+
+  afterChild(): Frame {
+    return this.frame.afterChild();
+  }
+
+  canEnd(): boolean {
+    return this.frame.canEnd();
+  }
+
+  completion(): string {
+    return this.frame.completion();
+  }
+
+  space(): number {
+    return this.frame.space() - this.used;
+  }
+
+  key(clamp: number): string {
+    return `w${Math.min(this.frame.space() - this.used, clamp)}:${this.frame.key(clamp)}`;
   }
 }
