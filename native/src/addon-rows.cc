@@ -244,6 +244,12 @@ double attention_flops(const AttentionShape &shape) {
   return 4.0 * shape.B * shape.Hq * shape.T * shape.S * shape.D;
 }
 
+// Attention fans out from about 8e6 FLOPs, where the GEMMs do (addon.cc); scaled from the row threshold so
+// rowsConfigure({ threshold }) forces or forbids the pool in tests as it does for the row kernels.
+ThreadPool *attention_pool(double flops) {
+  return flops < 64.0 * rowThreshold ? nullptr : &shared_pool();
+}
+
 napi_value attention_forward_entry(napi_env env, napi_callback_info info) {
   Args args(env, info, 10);
   AttentionShape shape;
@@ -253,7 +259,7 @@ napi_value attention_forward_entry(napi_env env, napi_callback_info info) {
   const float *q = args.floats(0, qSize), *k = args.floats(1, kvSize), *v = args.floats(2, kvSize);
   float *out = args.floats(3, qSize), *lse = args.floats(4, (double)shape.B * shape.Hq * shape.T);
   if (args.failed) return args.done();
-  ThreadPool *pool = attention_flops(shape) < 8.0e6 ? nullptr : &shared_pool();
+  ThreadPool *pool = attention_pool(attention_flops(shape));
   attention_forward(current_family(), kernels(), pool, q, k, v, out, lse, shape, mask);
   return nullptr;
 }
@@ -268,7 +274,7 @@ napi_value attention_backward_entry(napi_env env, napi_callback_info info) {
   const float *lse = args.floats(3, (double)shape.B * shape.Hq * shape.T), *dout = args.floats(4, qSize);
   float *dq = args.floats(5, qSize, true), *dk = args.floats(6, kvSize, true), *dv = args.floats(7, kvSize, true);
   if (args.failed) return args.done();
-  ThreadPool *pool = 2 * attention_flops(shape) < 8.0e6 ? nullptr : &shared_pool();
+  ThreadPool *pool = attention_pool(2 * attention_flops(shape));
   attention_backward(current_family(), kernels(), pool, q, k, v, lse, dout, dq, dk, dv, shape, mask);
   return nullptr;
 }

@@ -9,7 +9,10 @@
  *   θ ← θ − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
  *
  * Moments are float32 like PyTorch's; the per-element arithmetic runs in float64 and is rounded once on store.
+ * On the native backend the addon runs the same float64 arithmetic in the same order over both cores
+ * (native/src/row-kernels-impl.h), so the result is bit for bit the loop below.
  */
+import { nativeRows } from '../backend/native-rows.ts';
 
 export interface OptimizedParameter {
   /** Stable name used in checkpoints, e.g. "model.layers.0.self_attn.q_proj.lora_A.weight". */
@@ -59,11 +62,18 @@ export class AdamW {
     const correction1 = 1 - beta1 ** this.stepCount;
     const correction2Root = Math.sqrt(1 - beta2 ** this.stepCount);
     const stepSize = learningRate / correction1;
+    const native = nativeRows();
+    const constants = native ? Float64Array.of(beta1, beta2, epsilon, 1, stepSize, correction2Root) : null;
     for (let p = 0; p < this.parameters.length; p++) {
       const { value, grad, decay } = this.parameters[p];
       const m = this.firstMoments[p];
       const v = this.secondMoments[p];
       const shrink = decay ? 1 - learningRate * this.weightDecay : 1;
+      if (native) {
+        constants![3] = shrink;
+        native.adamw(value, grad, m, v, constants!);
+        continue;
+      }
       for (let i = 0; i < value.length; i++) {
         const g = grad[i];
         const mi = (m[i] = beta1 * m[i] + (1 - beta1) * g);

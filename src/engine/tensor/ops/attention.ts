@@ -12,9 +12,15 @@
  * recomputes each chunk's P = exp(scale·QKᵀ − lse) (one extra GEMM, as FlashAttention does) instead of keeping
  * B·Hq·T·S floats per layer alive.
  * Backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P⊙(dP − rowsum(dP⊙P))·scale, dQ = dS·K, dK = dSᵀ·Q.
+ *
+ * float32 on the native backend runs the addon's fused kernel instead (native/src/attention.cc: the same
+ * algorithm on the [B, T, H, D] layout without head-major copies, in blocks of 56 query rows, always saving only
+ * the log-sum-exp); this TypeScript path stays the fallback and the oracle it is tested against.
  */
 import { SlingError } from '../../../core/errors.ts';
 import { expOf } from '../../backend/fast-exp.ts';
+import type { NativeRowFunctions } from '../../backend/native-addon.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { needsGrad, record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { planMask, type AttentionMaskOptions, type MaskPlan } from './attention-mask.ts';
@@ -128,6 +134,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   }
   const G = Hq / Hkv;
   const geometry: Geometry = { B, T, S, Hkv, G, D, GT: G * T, scale: options.scale ?? 1 / Math.sqrt(D), mask: planMask(options, B, T, S) };
+  const native = q.values instanceof Float32Array ? nativeRows() : null;
+  if (native) return nativeAttention(native, q, k, v, Hq, geometry);
   const { GT, scale } = geometry;
   const dtype = q.floatDtype;
   const blocks = B * Hkv;
@@ -193,5 +201,31 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
       gradKt ? headMajor(gradKt, [B, Hkv, S, D]) : null,
       gradVt ? headMajor(gradVt, [B, Hkv, S, D]) : null,
     ];
+  });
+}
+
+/** The addon's fused attention; the mask goes over as one key range per query plus the per-key filters. */
+function nativeAttention(native: NativeRowFunctions, q: Tensor, k: Tensor, v: Tensor, Hq: number, geometry: Geometry): Tensor {
+  const { B, T, S, Hkv, D, scale, mask } = geometry;
+  const ranges = new Int32Array(2 * B * T);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const [lo, hi] = mask.range(b, t);
+      ranges[2 * (b * T + t)] = Math.max(0, Math.min(S, lo));
+      ranges[2 * (b * T + t) + 1] = Math.max(0, Math.min(S, hi));
+    }
+  }
+  const dims = Float64Array.of(B, T, S, Hq, Hkv, D, scale);
+  const [queries, keys, values] = [q.values, k.values, v.values] as Float32Array[];
+  const out = new Float32Array(q.size);
+  const logSumExp = new Float32Array(B * Hq * T); // [B, Hq, T]
+  native.attentionForward(queries, keys, values, out, logSumExp, dims, ranges, mask.keyMask, mask.segmentIds, mask.keySegmentIds);
+  if (!needsGrad(q, k, v)) return new Tensor(out, q.shape);
+  return record(new Tensor(out, q.shape), 'attention', [q, k, v], () => (grad) => {
+    const gradQ = q.requiresGrad ? new Float32Array(q.size) : null;
+    const gradK = k.requiresGrad ? new Float32Array(k.size) : null;
+    const gradV = v.requiresGrad ? new Float32Array(v.size) : null;
+    native.attentionBackward(queries, keys, values, logSumExp, grad as Float32Array, gradQ, gradK, gradV, dims, ranges, mask.keyMask, mask.segmentIds, mask.keySegmentIds);
+    return [gradQ, gradK, gradV];
   });
 }

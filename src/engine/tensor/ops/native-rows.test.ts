@@ -9,11 +9,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nativeRows, setNativeRows } from '../../backend/native-rows.ts';
+import { loadNativeAddon } from '../../backend/native-addon.ts';
 import { Random } from '../random.ts';
 import { Tensor } from '../tensor.ts';
 import { crossEntropy, type CrossEntropyOptions } from './cross-entropy.ts';
+import { attention, type AttentionOptions } from './attention.ts';
 import { linearCrossEntropy } from './linear-cross-entropy.ts';
 import { rmsNorm } from './rms-norm.ts';
+import { rope, type RopeOptions } from './rope.ts';
+import { ropeFrequencies, ropeTable } from './rope-frequencies.ts';
 import { swiglu } from './unary.ts';
 
 const native = nativeRows();
@@ -44,23 +48,26 @@ function leaf(random: Random, shape: number[], scale = 1, shift = 0): Tensor {
  * |actual − expected| ≤ tolerance·(|expected| + rms(expected) + terms) element by element. The RMS floor is
  * there because several outputs are differences (attention's dS, cross-entropy's softmax − onehot) that cancel
  * to near zero, where one float32 rounding of the terms is already a large relative error. `terms` (optional)
- * is the size of the terms an element is the difference of, where that is known to cancel badly.
+ * is the size of the terms an element is the difference of (per element, or one size for all), where those
+ * are known to cancel badly.
  */
-function assertNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, label: string, terms?: ArrayLike<number>): void {
+function assertNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, label: string, terms?: Terms): void {
   assert.equal(actual.length, expected.length, `${label}: length`);
   let squares = 0;
   for (let i = 0; i < expected.length; i++) squares += expected[i] * expected[i];
   const floor = Math.sqrt(squares / Math.max(1, expected.length));
   for (let i = 0; i < expected.length; i++) {
     const error = Math.abs(actual[i] - expected[i]);
-    if (!(error <= tolerance * (Math.abs(expected[i]) + floor + (terms ? terms[i] : 0))) && !(actual[i] === expected[i])) {
+    if (!(error <= tolerance * (Math.abs(expected[i]) + floor + (typeof terms === 'number' ? terms : terms ? terms[i] : 0))) && !(actual[i] === expected[i])) {
       assert.fail(`${label}[${i}]: native ${actual[i]} vs TypeScript ${expected[i]} (error ${error.toExponential(2)}, rms ${floor.toExponential(2)})`);
     }
   }
 }
 
+type Terms = number | ArrayLike<number>;
+
 /** Runs `op` with the TypeScript loops, then natively under every configuration, comparing all arrays it returns. */
-function parity(label: string, op: () => Float32Array[], tolerance = 1e-5, terms: (ArrayLike<number> | undefined)[] = []): void {
+function parity(label: string, op: () => Float32Array[], tolerance = 1e-5, terms: (Terms | undefined)[] = []): void {
   setNativeRows(false);
   const expected = op().map((array) => array.slice());
   setNativeRows(true);
@@ -174,4 +181,83 @@ test('native exp is accurate to a few float32 ulp over the softmax range', { ski
     }
   }
   native!.rowsConfigure({ isa: 'best', threshold: defaults!.threshold });
+});
+
+test('native rope forward and backward match the TypeScript loops', { skip }, () => {
+  const random = new Random(44);
+  // [B, T, H, D, rotary dims]: D = 2, partial rotary, half = 17 (not a multiple of 16), a size past the thread threshold
+  const shapes = [[1, 1, 1, 2, 2], [2, 3, 5, 6, 4], [3, 7, 3, 34, 34], [1, 5, 2, 40, 24], [2, 67, 8, 130, 130]];
+  for (const [B, T, H, D, rotary] of shapes) {
+    const table = ropeTable(ropeFrequencies(rotary, 10000), 2 * T + 9);
+    const x = leaf(random, [B, T, H, D]);
+    const upstream = float32(random, x.size);
+    const positionSets: RopeOptions['positions'][] = [
+      undefined,
+      new Int32Array(T).map(() => random.nextInt(table.maxPositions)),
+      new Int32Array(B * T).map(() => random.nextInt(table.maxPositions)),
+    ];
+    for (const convention of ['half', 'interleaved'] as const) {
+      for (const positions of positionSets) {
+        const options = { convention, positions, offset: positions ? undefined : T + 3 };
+        parity(`rope [${B}, ${T}, ${H}, ${D}] rotary ${rotary} ${convention} ${positions?.length ?? 'offset'}`, () => forwardBackward([x], () => rope(x, table, options), upstream));
+      }
+    }
+  }
+});
+
+// [name, [B, T, S, Hq, Hkv, D], options]; masks as attention.test.ts gives them
+function attentionCases(random: Random): [string, number[], AttentionOptions][] {
+  const keyMask = (B: number, S: number) => new Uint8Array(B * S).map(() => (random.nextFloat() < 0.7 ? 1 : 0));
+  // packed sequences: segment ids 0, 0, …, 1, 1, … with boundaries at random places
+  const segments = (B: number, T: number) => {
+    const ids = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) for (let t = 1; t < T; t++) ids[b * T + t] = ids[b * T + t - 1] + (random.nextFloat() < 0.08 ? 1 : 0);
+    return ids;
+  };
+  return [
+    ['1×1', [1, 1, 1, 1, 1, 1], {}],
+    ['causal MHA', [2, 5, 5, 2, 2, 3], {}],
+    ['non-causal GQA', [1, 3, 4, 4, 2, 5], { causal: false }],
+    ['causal GQA 6/2, key lengths', [2, 61, 61, 6, 2, 17], { keyLengths: new Int32Array([61, 23]) }],
+    ['key padding mask, non-causal', [3, 29, 29, 2, 1, 16], { causal: false, keyMask: keyMask(3, 29) }],
+    ['key padding mask, causal', [2, 57, 57, 4, 4, 33], { keyMask: keyMask(2, 57) }],
+    ['packed segments', [2, 113, 113, 3, 1, 19], { segmentIds: segments(2, 113) }],
+    ['packed segments + key mask + GQA', [1, 71, 71, 4, 2, 8], { segmentIds: segments(1, 71), keyMask: keyMask(1, 71) }],
+    ['sliding window 7', [2, 59, 59, 2, 1, 11], { window: 7 }],
+    ['sliding window 1, GQA', [1, 13, 13, 4, 2, 7], { window: 1 }],
+    ['kv-cache offset, T < S', [2, 3, 41, 2, 1, 9], { offset: 38 }],
+    ['decode, T = 1', [3, 1, 97, 6, 3, 64], { offset: 96 }],
+    ['custom scale, non-causal', [1, 17, 23, 1, 1, 1], { causal: false, scale: 0.7 }],
+    ['no visible key for some rows', [2, 9, 9, 2, 1, 5], { causal: false, keyMask: new Uint8Array(18).map((_, i) => (i < 9 ? 0 : i % 2)) }],
+    // crosses the pool threshold (~8e6 FLOPs) and several 56-row query blocks
+    ['long causal GQA', [2, 130, 130, 4, 2, 33], {}],
+    ['long, segments + window + GQA', [1, 200, 200, 8, 2, 64], { segmentIds: segments(1, 200), window: 50 }],
+  ];
+}
+
+test('native attention forward and backward match the TypeScript path, with every mask', { skip }, () => {
+  const random = new Random(45);
+  const addon = loadNativeAddon().addon!;
+  for (const [name, [B, T, S, Hq, Hkv, D], options] of attentionCases(random)) {
+    const q = leaf(random, [B, T, Hq, D]);
+    const k = leaf(random, [B, S, Hkv, D]);
+    const v = leaf(random, [B, S, Hkv, D]);
+    const upstream = float32(random, q.size);
+    const label = `attention ${name} [${B}, ${T}, ${S}, ${Hq}, ${Hkv}, ${D}]`;
+    // dS = P⊙(dP − Σ P·dP)·scale cancels (exactly, for a row that sees one key, as every row does under window 1):
+    // dq and dk are measured against the size of their terms, Σ P·|dP|·scale·|k| ≈ |dO|·|v|·|k| = 1 here
+    const terms = [undefined, 1, 1, undefined];
+    parity(label, () => forwardBackward([q, k, v], () => attention(q, k, v, options), upstream), 1e-5, terms);
+    // the GEMM family inside the kernel: the portable one too (strided operands take other packing paths)
+    addon.configure({ isa: 'portable' });
+    try {
+      parity(`${label} portable GEMM`, () => forwardBackward([q, k, v], () => attention(q, k, v, options), upstream), 1e-5, terms);
+    } finally {
+      addon.configure({ isa: 'best' });
+    }
+    // gradients for only some inputs
+    const [frozenQ, frozenKV] = [new Tensor(q.values, q.shape), [k, v].map((t) => new Tensor(t.values, t.shape))];
+    parity(`${label} dq only`, () => forwardBackward([q], () => attention(q, frozenKV[0], frozenKV[1], options), upstream), 1e-5, [undefined, 1]);
+    parity(`${label} dk, dv only`, () => forwardBackward([k, v], () => attention(frozenQ, k, v, options), upstream), 1e-5, [undefined, 1]);
+  }
 });

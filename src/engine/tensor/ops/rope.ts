@@ -7,6 +7,7 @@
  * (partial rotary). Backward is the inverse rotation.
  */
 import { SlingError } from '../../../core/errors.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import type { RopeTable } from './rope-frequencies.ts';
@@ -21,15 +22,30 @@ export interface RopeOptions {
   offset?: number;
 }
 
+/** The table in float32 for the native kernel (its values are float32-rounded already, so this is exact). */
+const float32Tables = new WeakMap<RopeTable, { cos: Float32Array; sin: Float32Array }>();
+
+function float32Table(table: RopeTable): { cos: Float32Array; sin: Float32Array } {
+  let copy = float32Tables.get(table);
+  if (!copy) float32Tables.set(table, (copy = { cos: Float32Array.from(table.cos), sin: Float32Array.from(table.sin) }));
+  return copy;
+}
+
 function rotate(
-  src: FloatArray, dst: FloatArray, table: RopeTable, positionOf: (row: number) => number,
+  src: FloatArray, dst: FloatArray, table: RopeTable, positions: Int32Array,
   rows: number, heads: number, dim: number, interleaved: boolean, direction: 1 | -1,
 ): void {
   const half = table.halfDim;
+  const native = src instanceof Float32Array ? nativeRows() : null;
+  if (native) {
+    const { cos, sin } = float32Table(table);
+    native.rope(src as Float32Array, dst as Float32Array, cos, sin, positions, rows, heads, dim, half, interleaved ? 1 : 0, direction);
+    return;
+  }
   const { cos, sin } = table;
   const pairStride = interleaved ? 1 : half;
   for (let row = 0; row < rows; row++) {
-    const at = positionOf(row) * half;
+    const at = positions[row] * half;
     for (let h = 0; h < heads; h++) {
       const base = (row * heads + h) * dim;
       if (2 * half < dim) dst.set(src.subarray(base + 2 * half, base + dim), base + 2 * half);
@@ -57,12 +73,11 @@ export function rope(x: Tensor, table: RopeTable, options: RopeOptions): Tensor 
   if (positions && positions.length !== batch * tokens && positions.length !== tokens) {
     throw new SlingError('tensor_rope', `rope: ${positions.length} positions for [B=${batch}, T=${tokens}]`);
   }
-  const positionOf = positions
-    ? positions.length === tokens ? (row: number) => positions[row % tokens] : (row: number) => positions[row]
-    : (row: number) => offset + (row % tokens);
   const rows = batch * tokens;
+  const rowPositions = new Int32Array(rows);
   for (let row = 0; row < rows; row++) {
-    const p = positionOf(row);
+    const p = positions ? positions[positions.length === tokens ? row % tokens : row] : offset + (row % tokens);
+    rowPositions[row] = p;
     if (p < 0 || p >= table.maxPositions) {
       throw new SlingError('tensor_rope', `position ${p} is outside the rope table (0..${table.maxPositions - 1})`, {
         hint: 'build the table with a larger maxPositions',
@@ -71,10 +86,10 @@ export function rope(x: Tensor, table: RopeTable, options: RopeOptions): Tensor 
   }
   const interleaved = options.convention === 'interleaved';
   const out = allocate(x.floatDtype, x.size);
-  rotate(x.values, out, table, positionOf, rows, heads, dim, interleaved, 1);
+  rotate(x.values, out, table, rowPositions, rows, heads, dim, interleaved, 1);
   return record(new Tensor(out, x.shape), 'rope', [x], () => (grad) => {
     const gradX = allocate(x.floatDtype, x.size);
-    rotate(grad, gradX, table, positionOf, rows, heads, dim, interleaved, -1);
+    rotate(grad, gradX, table, rowPositions, rows, heads, dim, interleaved, -1);
     return [gradX];
   });
 }
