@@ -6,6 +6,7 @@
 import type { Split, StoredRow } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { resolveVersion } from './resolve.ts';
+import { quantile } from '../../core/quantile.ts';
 
 export type Tokenize = (text: string) => number[];
 
@@ -33,9 +34,8 @@ export interface DatasetStats {
 export function summarize(values: number[]): LengthSummary {
   if (values.length === 0) return { min: 0, mean: 0, median: 0, p95: 0, max: 0 };
   const sorted = Float64Array.from(values).sort();
-  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
   const total = sorted.reduce((sum, value) => sum + value, 0);
-  return { min: sorted[0], mean: total / sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+  return { min: sorted[0], mean: total / sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1] };
 }
 
 export function countTokens(row: StoredRow, tokenize: Tokenize): number {
