@@ -14,7 +14,7 @@ import { authenticate } from '../platform/serve/auth.ts';
 import { RateLimiter } from '../platform/serve/rate-limiter.ts';
 import { startTestServer, type TestServer } from '../platform/serve/test-server.ts';
 import { mountDashboard } from './dashboard.ts';
-import { seedDashboard } from './test-seed.ts';
+import { seedDashboard, type SeededDashboard } from './test-seed.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
@@ -23,7 +23,7 @@ const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get ins
 let server: TestServer;
 let browser: Browser;
 let page: Page;
-let seeded: { evaluationId: number; runId: number; evaluationRows: number };
+let seeded: SeededDashboard;
 
 before(async () => {
   if (skip) return;
@@ -85,6 +85,63 @@ test('runs: loss curves from run metrics, config and logs', { skip }, async () =
   });
   assert.deepEqual(points, [['train_loss', 40], ['validation_loss', 4]]);
   await shoot('run');
+});
+
+type ChartWindow = { Chart: { getChart(canvas: Element): { config: { type: string }; data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } } } };
+
+test('sweeps: list, trials ranked with rungs and jobs, parallel coordinates and objective over time', { skip }, async () => {
+  await open('#/sweeps');
+  const list = (await page.textContent('table.sweeps'))!;
+  assert.match(list, /lr-rank-targets\s*succeeded\s*tpe\s*minimize validation_loss\s*10 \/ 10\s*0\.85\d* \(trial 9\)/);
+  assert.match(list, /grid-rank-lr\s*running\s*grid\s*maximize accuracy on fpb-sample\s*2 \/ 6\s*0\.65 \(trial 1\)/);
+  await shoot('sweeps');
+
+  const { ranked } = seeded.sweeps.finished;
+  await page.click('text=lr-rank-targets');
+  await page.waitForSelector('#page[data-ready="true"] table.trials');
+  const rows = await page.$$eval('table.trials tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent!.trim())));
+  assert.deepEqual(rows.map((row) => [row[0], row[1], row[2]]), ranked.map((trial, index) => [String(index + 1), String(trial.number), trial.status]));
+  assert.equal(rows[0][3], ranked[0].objective!.toFixed(4).replace(/0+$/, ''));
+  assert.ok(rows.some((row) => /^pruned at rung 0 \(step 4, loss \d/.test(row[9])), 'a trial pruned at the first rung');
+  assert.ok(rows.some((row) => /^passed rung 2 \(step 16/.test(row[9])), 'a trial that passed the last rung');
+  assert.match(rows.at(-1)!.join(' '), /failed .*training diverged/);
+  const pruned = ranked.filter((trial) => trial.status === 'pruned').length;
+  const succeeded = ranked.filter((trial) => trial.status === 'succeeded').length;
+  assert.match((await page.textContent('.cards'))!, new RegExp(`10 / 10 trials done\\s*${succeeded} succeeded\\s*${pruned} pruned\\s*1 failed`));
+
+  const charts = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('#page canvas')).map((canvas) => {
+      const chart = (window as unknown as ChartWindow).Chart.getChart(canvas)!;
+      return { type: chart.config.type, axes: chart.data.labels?.length ?? 0, datasets: chart.data.datasets.map((dataset) => [dataset.label, dataset.data.filter((value) => value !== null).length]) };
+    }));
+  assert.equal(charts.length, 2);
+  const [parallel, timeline] = charts;
+  assert.equal(parallel.type, 'line');
+  assert.equal(parallel.axes, 5); // 4 parameters and the objective
+  assert.equal(parallel.datasets.length, succeeded + pruned);
+  assert.equal(parallel.datasets.filter(([, points]) => points === 5).length, succeeded);
+  assert.equal(parallel.datasets.filter(([label, points]) => /pruned/.test(String(label)) && points === 4).length, pruned);
+  assert.equal(timeline.type, 'scatter');
+  assert.deepEqual(timeline.datasets, [['validation_loss of each finished trial', succeeded], ['best so far', succeeded]]);
+  // Hovering the plot shows one trial's real values on every axis.
+  const plot = page.locator('#page canvas').first();
+  const box = (await plot.boundingBox())!;
+  await plot.hover({ position: { x: box.width * 0.12, y: box.height * 0.4 } });
+  const tooltip = (await (await page.waitForFunction(() => {
+    const chart = (window as unknown as { Chart: { getChart(canvas: Element): { tooltip: { title?: string[]; body?: { lines: string[] }[] } } } }).Chart.getChart(document.querySelector('#page canvas')!);
+    return chart.tooltip.body?.length ? { title: chart.tooltip.title!, lines: chart.tooltip.body.flatMap((item) => item.lines) } : null;
+  })).jsonValue())!;
+  assert.match(tooltip.title[0], /^trial \d+/);
+  assert.equal(tooltip.lines.length, 5);
+  assert.match(tooltip.lines[0], /^optimizer\.learning_rate: \d/);
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shoot('sweep');
+
+  // A trial's job link opens the run page with the trial's loss curves.
+  await page.click(`table.trials tbody tr:first-child a`);
+  await page.waitForSelector('#page[data-page="runs"][data-ready="true"] canvas');
+  assert.match((await page.textContent('#page'))!, /validation_loss @ step 24/);
 });
 
 test('evaluations: comparison with intervals, head-to-head matrix, outputs side by side with the judge', { skip }, async () => {

@@ -16,6 +16,7 @@ import { registerEvaluationsApi } from './api/evaluations-api.ts';
 import { missing } from './api/http.ts';
 import { registerLogsApi } from './api/logs-api.ts';
 import { registerRunsApi } from './api/runs-api.ts';
+import { registerSweepsApi } from './api/sweeps-api.ts';
 
 export interface DashboardOptions {
   store: Store;
@@ -62,6 +63,7 @@ export function mountDashboard(app: Hono<any>, options: DashboardOptions): void 
   app.get('/api/models', async (c) => c.json({ models: options.registry ? await options.registry.list() : [] }));
   registerDatasetsApi(app, options.store);
   registerRunsApi(app, options.store);
+  registerSweepsApi(app, options.store);
   registerEvaluationsApi(app, options.store);
   registerLogsApi(app, options.store);
 }

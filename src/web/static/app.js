@@ -5,6 +5,7 @@ import { errorBox } from './dom.js';
 const pages = {
   datasets: () => import('./pages/datasets.js'),
   runs: () => import('./pages/runs.js'),
+  sweeps: () => import('./pages/sweeps.js'),
   evaluations: () => import('./pages/evaluations.js'),
   logs: () => import('./pages/logs.js'),
   playground: () => import('./pages/playground.js'),
