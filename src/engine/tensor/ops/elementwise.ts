@@ -4,6 +4,7 @@
  * Backward reduces each gradient back to its operand's shape (the adjoint of broadcasting).
  */
 import { SlingError } from '../../../core/errors.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { record } from '../autograd.ts';
 import { allocate, Tensor, type FloatArray } from '../tensor.ts';
 import { ADD, binaryBroadcast, broadcastShape, DIV, MUL, SUB, sumToShape, type BinaryOpCode } from './broadcast.ts';
@@ -19,7 +20,8 @@ function binary(op: BinaryOpCode, name: string, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShape(a.shape, b.shape);
   const av = a.values;
   const bv = b.values;
-  const out = new Tensor(binaryBroadcast(op, av, a.shape, bv, b.shape, outShape), outShape);
+  const values = (op === ADD ? nativeAdd(av, a.shape, bv, b.shape) : null) ?? binaryBroadcast(op, av, a.shape, bv, b.shape, outShape);
+  const out = new Tensor(values, outShape);
   return record(out, name, [a, b], () => (grad) => {
     let gradA: FloatArray | null = null;
     let gradB: FloatArray | null = null;
@@ -45,6 +47,21 @@ function binary(op: BinaryOpCode, name: string, a: Tensor, b: Tensor): Tensor {
     }
     return [gradA, gradB];
   });
+}
+
+/**
+ * Same-shape float32 add on the addon (both cores, 16 lanes): the residual stream and LoRA's base + update add
+ * [B·T, C]-sized tensors nine times per layer, and this is ~3× faster than the generic broadcast loop (median
+ * 0.7 vs 2.2 ms for [1024, 512] on the shared 2-core machine).
+ */
+function nativeAdd(a: FloatArray, aShape: readonly number[], b: FloatArray, bShape: readonly number[]): Float32Array | null {
+  if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || a.length !== b.length) return null;
+  if (aShape.length !== bShape.length || aShape.some((extent, axis) => extent !== bShape[axis])) return null;
+  const native = nativeRows();
+  if (!native) return null;
+  const out = new Float32Array(a.length);
+  native.add(a, b, out);
+  return out;
 }
 
 function negated(values: FloatArray): FloatArray {

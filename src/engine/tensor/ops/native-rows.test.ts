@@ -14,6 +14,7 @@ import { Random } from '../random.ts';
 import { Tensor } from '../tensor.ts';
 import { crossEntropy, type CrossEntropyOptions } from './cross-entropy.ts';
 import { attention, type AttentionOptions } from './attention.ts';
+import { add } from './elementwise.ts';
 import { linearCrossEntropy } from './linear-cross-entropy.ts';
 import { rmsNorm } from './rms-norm.ts';
 import { rope, type RopeOptions } from './rope.ts';
@@ -163,6 +164,21 @@ test('native linear+cross-entropy matches the TypeScript loops', { skip }, () =>
     const targets = new Int32Array(rows).map((_, r) => (r % 5 === 4 ? -100 : random.nextInt(vocab)));
     parity(`linearCrossEntropy ${rows}×${dim}→${vocab}`, () => forwardBackward([hidden, head], () => linearCrossEntropy(hidden, head, targets)));
   }
+});
+
+test('native add equals the TypeScript add bit for bit (same shapes; broadcasting adds stay in TypeScript)', { skip }, () => {
+  const random = new Random(46);
+  // float32 + float32 rounded through float64 is the correctly rounded float32 sum (53 ≥ 2·24 + 2), so exact
+  for (const shape of [[1], [17], [3, 13], [40009], [2, 300, 1031]]) {
+    const a = leaf(random, shape);
+    const b = leaf(random, shape);
+    const upstream = float32(random, a.size);
+    parity(`add [${shape}]`, () => forwardBackward([a, b], () => add(a, b), upstream), 0);
+  }
+  const rows = leaf(random, [7, 19]);
+  const bias = leaf(random, [19]);
+  const upstream = float32(random, rows.size);
+  parity('add [7, 19] + [19]', () => forwardBackward([rows, bias], () => add(rows, bias), upstream), 0);
 });
 
 test('native exp is accurate to a few float32 ulp over the softmax range', { skip }, () => {
