@@ -133,6 +133,8 @@ def main():
          "r": 16, "alpha": 32, "steps": 5, "warmup": 1, "cases": ["lora-fp32", "full-fp32", "lora-bf16", "full-bf16"]}
     if len(sys.argv) > 1:
         c.update(json.loads(sys.argv[1]))
+    # Debian's build starts with 1 thread on this machine; Sling uses both cores, so the peer must too.
+    torch.set_num_threads(c.get("threads", 2))
     result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
     for case in c["cases"]:
         method, precision = case.split("-")
