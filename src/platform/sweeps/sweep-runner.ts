@@ -1,6 +1,6 @@
 /**
  * @module platform/sweeps/sweep-runner
- * The sweep controller: keeps up to `concurrency` trials queued or running as `sweep-trial` jobs, proposes each new
+ * The sweep controller: keeps up to `concurrency` trial jobs (`sweep-trial`) queued or running, proposes each new
  * trial from the finished ones (so TPE learns as results arrive), stops at `max_trials`, when the sampler runs out,
  * or at the time budget (running trials are cancelled and marked stopped), then records the best trial and exports
  * its adapter with its config. It only talks to the store, so the trials can run in this process's workers or in
@@ -51,6 +51,8 @@ export async function runSweep(workspace: Workspace, config: SweepConfig | null,
   const poll = options.pollIntervalMs ?? 500;
   let stopReason = 'completed' as 'completed' | 'time-budget' | 'interrupted';
 
+  // Jobs of finished trials already seen ended (jobsStillRunning reads each until then).
+  const jobsOver = new Set<number>();
   let failures = 0;
   for (;;) {
     let step: 'continue' | 'stop';
@@ -77,9 +79,13 @@ export async function runSweep(workspace: Workspace, config: SweepConfig | null,
     }
     let created = trials.length;
     let exhausted = created >= limit;
-    for (let running = active.length; running < settings.concurrency && !exhausted; running += 1) {
+    const busy = active.length + (await jobsStillRunning(workspace, trials, jobsOver));
+    for (let running = busy; running < settings.concurrency && !exhausted; running += 1) {
       const parameters = sampler.propose(created, observationsOf(trials, settings.objective.goal));
-      if (!parameters) break;
+      if (!parameters) {
+        exhausted = true;
+        break;
+      }
       const trial = await sweeps.addTrial(sweep.id, created, parameters);
       const job = await store.jobs.enqueue({ kind: 'sweep-trial', payload: { sweepId: sweep.id, trialId: trial.id } satisfies SweepTrialPayload as unknown as Record<string, number>, maxAttempts: options.maxAttempts ?? 3 });
       await sweeps.setTrialJob(trial.id, job.id);
@@ -88,7 +94,7 @@ export async function runSweep(workspace: Workspace, config: SweepConfig | null,
       created += 1;
       exhausted = created >= limit;
     }
-    return active.length === 0 && created === trials.length ? 'stop' : 'continue'; // stop: nothing running, nothing new to try
+    return active.length === 0 && created === trials.length && exhausted ? 'stop' : 'continue'; // stop: nothing running, nothing new to try
   }
 
   const trials = await retrying(() => sweeps.trials(sweep.id));
@@ -114,6 +120,22 @@ async function settleFinishedJobs(workspace: Workspace, sweeps: SweepRepository,
     changed = true;
   }
   return changed ? sweeps.trials(trials[0].sweepId) : trials;
+}
+
+/**
+ * Trials that have their result while their job is still queued or running: the handler writes the trial's result
+ * just before its job ends (and a re-queued job runs again to find the result there). Counting them keeps the
+ * concurrency limit true of jobs, not only of trials. `over` remembers jobs seen ended, so each is read until then.
+ */
+async function jobsStillRunning(workspace: Workspace, trials: Trial[], over: Set<number>): Promise<number> {
+  let count = 0;
+  for (const trial of trials) {
+    if (!FINAL_TRIAL_STATUSES.includes(trial.status) || trial.jobId === null || over.has(trial.jobId)) continue;
+    const job = await workspace.store.jobs.get(trial.jobId);
+    if (job && (job.status === 'queued' || job.status === 'running')) count += 1;
+    else over.add(trial.jobId);
+  }
+  return count;
 }
 
 async function stopTrial(workspace: Workspace, sweeps: SweepRepository, trial: Trial, reason: string): Promise<void> {
