@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { createTestSchema } from '../store/postgres-test-schema.ts';
+import { createFleetTestSchema } from './fleet-test-schema.ts';
 import { parseSweepConfig, runSweep, SweepRepository } from '../sweeps/index.ts';
 import { initWorkspace } from '../workspace/workspace.ts';
 import { JobBus } from './job-bus.ts';
@@ -29,7 +29,7 @@ function postgresVersion(): string {
 }
 
 test('fleet: kill -9 a worker mid-trial and restart PostgreSQL; every trial ends with exactly one result', { skip, timeout: 600_000 }, async () => {
-  const schema = (await createTestSchema('fleet'))!;
+  const schema = (await createFleetTestSchema('fleet'))!;
   const folder = mkdtempSync(join(tmpdir(), 'sling-fleet-'));
   const env = { ...process.env, SLING_DATABASE_URL: schema.url, SLING_HOME: folder };
   const workspace = await initWorkspace(folder, env);

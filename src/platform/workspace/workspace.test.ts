@@ -83,3 +83,23 @@ test('an older SQLite workspace is backed up, then migrated', async () => {
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('SLING_ARTIFACTS points two workspaces at one artifact folder: what one stores the other reads', async () => {
+  const folder = temporaryFolder();
+  try {
+    const env = { SLING_ARTIFACTS: join(folder, 'shared') };
+    const first = await initWorkspace(join(folder, 'a'), env);
+    const second = await initWorkspace(join(folder, 'b'), env);
+    const stored = await first.artifacts.put('adapter bytes');
+    assert.equal(stored.path, join(folder, 'shared', 'sha256', stored.sha256.slice(0, 2), stored.sha256.slice(2)));
+    assert.equal((await second.artifacts.get(stored.uri)).toString(), 'adapter bytes');
+    assert.ok(!existsSync(join(folder, 'a', 'artifacts')) && !existsSync(join(folder, 'b', 'artifacts')), 'sling.yaml folders unused');
+    await first.close();
+    await second.close();
+    const alone = await openWorkspace({ cwd: join(folder, 'b'), env: {} });
+    assert.equal(alone.artifacts.has(stored.uri), false, 'without the variable a workspace uses its own folder');
+    await alone.close();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
