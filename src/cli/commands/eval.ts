@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { SlingError } from '../../core/errors.ts';
+import { announceToFleet } from '../../platform/fleet/index.ts';
 import { withWorkspace } from '../../platform/workspace/index.ts';
 import { resolve } from 'node:path';
 import { parsePrice } from '../../platform/eval/persist/model-specs.ts';
@@ -102,6 +103,7 @@ export function register(program: Command): void {
         const store = workspace.store;
         if (options.background) {
           const job = await store.jobs.enqueue({ kind: 'eval', payload: request as unknown as JsonObject });
+          await announceToFleet(workspace, job, (line) => console.error(line));
           console.log(`Queued evaluation job ${job.id}; run \`sling worker\` to process it and \`sling runs show ${job.id}\` to follow it.`);
           return;
         }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlingError } from '../../core/errors.ts';
 import type { Job, JobStatus } from '../../platform/store/records.ts';
+import { announceToFleet } from '../../platform/fleet/index.ts';
 import { withWorkspace } from '../../platform/workspace/index.ts';
 
 const STATUSES: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -94,7 +95,7 @@ export function register(program: Command): void {
     .option('--max-attempts <n>', 'how often a crashed job is retried', '3')
     .description('queue a job by hand (commands like `sling train` do this for you)')
     .action((kind: string, flags: { payload: string; maxAttempts: string }) =>
-      withWorkspace(async ({ store }) => {
+      withWorkspace(async (workspace) => {
         let payload: unknown;
         try {
           payload = JSON.parse(flags.payload);
@@ -104,7 +105,8 @@ export function register(program: Command): void {
         if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
           throw new SlingError('invalid_option', '--payload must be a JSON object', { field: 'payload' });
         }
-        const job = await store.jobs.enqueue({ kind, payload: payload as Record<string, unknown>, maxAttempts: Number(flags.maxAttempts) });
+        const job = await workspace.store.jobs.enqueue({ kind, payload: payload as Record<string, unknown>, maxAttempts: Number(flags.maxAttempts) });
+        await announceToFleet(workspace, job, (line) => console.error(line));
         console.log(`job ${job.id} queued (${kind}); run it with \`sling worker\``);
       }),
     );

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +90,29 @@ test('PostgreSQL: `sling worker` receives a job through pg-boss (its poll is ten
   } finally {
     await stop(worker);
     await bus?.close();
+    await workspace.close();
+    await schema.drop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('PostgreSQL: a job queued with `sling runs enqueue` is announced through pg-boss and run at once', { skip, timeout: 120_000 }, async () => {
+  const schema = (await createFleetTestSchema('enqueue'))!;
+  const folder = mkdtempSync(join(tmpdir(), 'sling-pgboss-enqueue-'));
+  const env = { ...process.env, SLING_DATABASE_URL: schema.url, SLING_HOME: folder, SLING_JOB_MODULES: countingJob };
+  const workspace = await initWorkspace(folder, env);
+  const worker = startWorker(env, []);
+  try {
+    await listening(worker);
+    const queued = spawnSync(process.execPath, [join(root, 'bin/sling.js'), 'runs', 'enqueue', 'test.count', '--payload', '{"to": 2, "stepMs": 5}'], { env, encoding: 'utf8' });
+    assert.equal(queued.status, 0, queued.stderr);
+    assert.doesNotMatch(queued.stderr, /could not announce/);
+    const job = (await workspace.store.jobs.list({ kind: 'test.count' }))[0]!;
+    const done = await finished(workspace, job, worker, 30_000);
+    assert.equal(done.status, 'succeeded', done.error ?? worker.output());
+    assert.equal(Number(done.workerId?.split(':')[1]), worker.child.pid);
+  } finally {
+    await stop(worker);
     await workspace.close();
     await schema.drop();
     rmSync(folder, { recursive: true, force: true });
