@@ -17,7 +17,7 @@ import {
 } from '../tensor/index.ts';
 import type { LlamaConfig } from './config.ts';
 import type { KvCache } from './kv-cache.ts';
-import type { LinearLayer } from './linear-layer.ts';
+import type { LinearLayer } from '../nn/linear-layer.ts';
 import { cachedAttention } from './ops-extra/cached-attention.ts';
 
 export interface ForwardOptions {
@@ -170,7 +170,7 @@ export class Llama {
     return result;
   }
 
-  /** Swaps one projection, e.g. for a LoRA wrapper: `replaceLinear('model.layers.0.self_attn.q_proj', (base) => new LoRALinear(base, ...))`. */
+  /** Swaps one projection, e.g. for a LoRA wrapper: `replaceLinear('model.layers.0.self_attn.q_proj', (base) => new LoraLinear(...))`. */
   replaceLinear(name: string, make: (existing: LinearLayer) => LinearLayer): void {
     const match = /^model\.layers\.(\d+)\.(self_attn|mlp)\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)$/.exec(name);
     if (name === 'lm_head' && this.lmHead) {

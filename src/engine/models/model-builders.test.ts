@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { LoRALinear, Linear } from '../nn/index.ts';
+import { Linear, LoraLinear } from '../nn/index.ts';
 import { noGrad, Random } from '../tensor/index.ts';
 import { stories260KDir, stories260KSkip } from './io/test-data.ts';
 import { loadCheckpoint } from './load-checkpoint.ts';
@@ -37,11 +37,11 @@ test('tiny-random is deterministic per seed and round-trips through a checkpoint
   assert.equal(tinyRandomConfig().numKvHeads, 2);
 });
 
-test('LoRALinear from engine/nn replaces a projection by its Hugging Face name; B = 0 keeps the output', () => {
+test('LoraLinear from engine/nn replaces a projection by its Hugging Face name; B = 0 keeps the output', () => {
   const model = createModel(tinyRandomConfig(), { seed: 1 });
   const ids = Int32Array.from([256, 1, 2, 3]);
   const before = noGrad(() => model.forward(ids, { batch: 1, seqLen: 4 })).values;
-  model.replaceLinear('model.layers.1.self_attn.q_proj', (base) => new LoRALinear(base as Linear, { rank: 4, alpha: 8 }, new Random(2)));
+  model.replaceLinear('model.layers.1.self_attn.q_proj', (base) => new LoraLinear((base as Linear).weight, (base as Linear).bias, { r: 4, alpha: 8, dropout: 0, useRslora: false }, new Random(2)));
   const names = model.namedParameters().map(([name]) => name);
   assert.ok(names.includes('model.layers.1.self_attn.q_proj.lora_A.weight') && names.includes('model.layers.1.self_attn.q_proj.weight'));
   assert.deepEqual(noGrad(() => model.forward(ids, { batch: 1, seqLen: 4 })).values, before);

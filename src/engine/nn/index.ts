@@ -1,10 +1,11 @@
 /**
  * @module engine/nn
- * Layers as plain classes (no base class): Linear, LoRALinear, RMSNorm, Embedding, and helpers over
- * anything that lists its named parameters.
+ * Layers as plain classes (no base class): Linear, LoraLinear (fused LoRA op), RMSNorm, Embedding, the
+ * LinearLayer interface models hold projections by, and helpers over anything that lists its named parameters.
  */
 export { Linear, type LinearInit } from './linear.ts';
-export { LoRALinear, type LoRAConfig } from './lora-linear.ts';
+export { LoraLinear, loraLinear, type LoraOptions } from './lora-linear.ts';
+export { type LinearLayer } from './linear-layer.ts';
 export { RMSNorm } from './rms-norm.ts';
 export { Embedding } from './embedding.ts';
 export { prefixed, trainableParameters, setRequiresGrad, zeroGrad, parameterCount, type Module } from './module.ts';

@@ -9,7 +9,7 @@ import {
 } from '../tensor/index.ts';
 import { Embedding } from './embedding.ts';
 import { Linear } from './linear.ts';
-import { LoRALinear } from './lora-linear.ts';
+import { LoraLinear } from './lora-linear.ts';
 import { trainableParameters, type Module } from './module.ts';
 import { RMSNorm } from './rms-norm.ts';
 
@@ -56,9 +56,9 @@ test('a tiny MLP trains and is bit-reproducible', () => {
 /** One Llama block between an embedding and an LM head. Shape legend: B batch, T tokens, C model dim, V vocab. */
 function tinyTransformer(random: Random, vocab: number, dim: number, heads: number, kvHeads: number, lora?: number) {
   const headDim = dim / heads;
-  const project = (inFeatures: number, outFeatures: number): Linear | LoRALinear => {
+  const project = (inFeatures: number, outFeatures: number): Linear | LoraLinear => {
     const base = Linear.create(inFeatures, outFeatures, random);
-    return lora ? new LoRALinear(base, { rank: lora, alpha: 2 * lora }, random) : base;
+    return lora ? new LoraLinear(base.weight, base.bias, { r: lora, alpha: 2 * lora, dropout: 0, useRslora: false }, random) : base;
   };
   const layers = {
     embed: Embedding.create(vocab, dim, random, 0.5),

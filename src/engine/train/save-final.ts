@@ -12,7 +12,7 @@ import { writeSafetensors } from '../models/io/safetensors-write.ts';
 import { targetModulesOf, type Recipe } from './recipe/recipe-schema.ts';
 import type { LoraAdapter } from './adapter/lora-adapter.ts';
 import { writePeftAdapter } from './adapter/peft-adapter.ts';
-import type { LoraLinear } from './lora-linear.ts';
+import type { LoraLinear } from '../nn/lora-linear.ts';
 import type { RunPaths } from './run-directory.ts';
 import type { TrainableTensor } from './setup-model.ts';
 

@@ -9,7 +9,7 @@ import type { Checkpoint } from '../models/io/checkpoint.ts';
 import type { Llama } from '../models/llama.ts';
 import { modelFromCheckpoint } from '../models/model-builders.ts';
 import { Random, type Tensor } from '../tensor/index.ts';
-import { LoraLinear, type LoraOptions } from './lora-linear.ts';
+import { LoraLinear, type LoraOptions } from '../nn/lora-linear.ts';
 import { targetModulesOf, type Recipe } from './recipe/recipe-schema.ts';
 
 export interface TrainableTensor {

@@ -10,7 +10,7 @@ import { SlingError } from '../../../core/errors.ts';
 import type { LlamaConfig } from '../../models/config.ts';
 import type { Llama } from '../../models/llama.ts';
 import { Random, type Tensor } from '../../tensor/index.ts';
-import { LoraLinear } from '../lora-linear.ts';
+import { LoraLinear } from '../../nn/lora-linear.ts';
 import type { LoraAdapter } from './lora-adapter.ts';
 import { readPeftAdapter } from './peft-adapter.ts';
 

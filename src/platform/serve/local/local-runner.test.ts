@@ -74,7 +74,7 @@ test('a row that cannot run fails alone; streaming deltas add up to the text', a
   assert.equal(second.finishReason, 'length');
 });
 
-test('served answers equal the evaluation path (LocalChatModel with the adapter applied as LoRALinear), plain and JSON-constrained', async () => {
+test('served answers equal the evaluation path (LocalChatModel with the adapter applied as LoraLinear), plain and JSON-constrained', async () => {
   const { loadLocalModel } = await import('../../inference/local-model.ts');
   const { LocalChatModel } = await import('../../inference/local-chat-model.ts');
   const folder = mkdtempSync(join(tmpdir(), 'sling-adapters-'));

@@ -6,7 +6,7 @@
  * serving loop sets `rowAdapters` before every forward call; generation runs under noGrad, so the update is
  * added in place on the fresh output buffer.
  */
-import type { LinearLayer } from '../../../engine/models/linear-layer.ts';
+import type { LinearLayer } from '../../../engine/nn/linear-layer.ts';
 import { Tensor } from '../../../engine/tensor/index.ts';
 
 /** One adapter's matrices for one module: A [r, in], B [out, r], scale s. */
