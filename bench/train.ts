@@ -2,8 +2,9 @@
  * Training step throughput: `npm run bench -- train [--steps N]`. One optimizer step = forward, token
  * cross-entropy, backward and AdamW, on the reference configuration (vocab 32000, dim 512, 8 layers, 8 heads,
  * SwiGLU FFN 1376, untied head, batch 4 × 256 tokens), for LoRA (r=16, alpha=32 on q,k,v,o,gate,up,down, base
- * frozen) and full fine-tuning, in FP32 and bf16 (bf16: the frozen base stored as bf16 and multiplied through
- * the backend's gemmBf16; full fine-tuning has no bf16 mode). Peer in the same run: the same model in plain
+ * frozen) and full fine-tuning, in FP32 and bf16 (LoRA bf16: the frozen base stored as bf16 and multiplied through
+ * the backend's gemmBf16; full bf16: FP32 master weights, each projection's forward and dx through a bf16 copy
+ * re-rounded after every AdamW step, dW in FP32). Peer in the same run: the same model in plain
  * PyTorch (bench/peers/torch_train.py, Debian python3-torch), FP32 and bf16 autocast, on 1 and 2 threads (each
  * case compared with the peer's faster run). Medians after one
  * warm-up step. Last line: {"bench":"train","ours": Sling LoRA FP32 tok/s,"peer": PyTorch LoRA FP32 tok/s, ...}.
@@ -21,7 +22,7 @@ import { Linear } from '../src/engine/nn/index.ts';
 import { crossEntropy, Random, Tensor } from '../src/engine/tensor/index.ts';
 import { AdamW } from '../src/engine/train/adamw.ts';
 import { LINEAR_MODULES } from '../src/engine/train/recipe/recipe-schema.ts';
-import { attachLora } from '../src/engine/train/setup-model.ts';
+import { attachLora, useBf16Copies } from '../src/engine/train/setup-model.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const stepsFlag = process.argv.indexOf('--steps');
@@ -46,24 +47,30 @@ function freezeAsBf16(model: Llama): void {
   }
 }
 
-function buildCase(name: Case): { model: Llama; optimizer: AdamW; parameters: { tensor: Tensor; grad: Float32Array }[] } {
+function buildCase(name: Case): { model: Llama; optimizer: AdamW; parameters: { tensor: Tensor; grad: Float32Array }[]; weightsChanged: () => void } {
   const lora = name.startsWith('lora');
+  const bf16 = name.endsWith('bf16');
   const model = createModel(config, { seed: 0, requiresGrad: !lora });
   let trainable: [string, Tensor][];
+  let weightsChanged = () => {};
   if (lora) {
-    if (name.endsWith('bf16')) freezeAsBf16(model);
+    if (bf16) freezeAsBf16(model);
     const layers = attachLora(model, LINEAR_MODULES, { r: 16, alpha: 32, dropout: 0, useRslora: false }, 1);
     trainable = [...layers].flatMap(([module, layer]) => [[`${module}.A`, layer.loraA], [`${module}.B`, layer.loraB]] as [string, Tensor][]);
   } else {
     trainable = model.namedParameters();
+    if (bf16) {
+      const copies = useBf16Copies(model);
+      weightsChanged = () => copies.forEach((layer) => layer.weightChanged());
+    }
   }
   const parameters = trainable.map(([, tensor]) => ({ tensor, grad: new Float32Array(tensor.size) }));
   const optimizer = new AdamW(trainable.map(([name, tensor], index) => ({ name, value: tensor.values as Float32Array, grad: parameters[index].grad, decay: tensor.ndim > 1 })));
-  return { model, optimizer, parameters };
+  return { model, optimizer, parameters, weightsChanged };
 }
 
 function measure(name: Case): { tokensPerSecond: number; seconds: number; loss: number; parts: Record<string, number> } {
-  const { model, optimizer, parameters } = buildCase(name);
+  const { model, optimizer, parameters, weightsChanged } = buildCase(name);
   const random = new Random(3);
   const ids = Int32Array.from({ length: batch * (seqLen + 1) }, () => random.nextInt(config.vocabSize));
   const inputs = new Int32Array(batch * seqLen);
@@ -87,6 +94,7 @@ function measure(name: Case): { tokensPerSecond: number; seconds: number; loss: 
       tensor.zeroGrad();
     }
     optimizer.step(2e-4);
+    weightsChanged(); // full bf16: the copies are re-rounded in the next forward (counted there)
     const t3 = performance.now();
     loss = lossTensor.item();
     if (step === 0) continue; // warm-up
@@ -106,7 +114,7 @@ function median(values: number[]): number {
 }
 
 console.log(`train bench: vocab ${config.vocabSize}, dim ${config.hiddenSize}, ${config.numLayers} layers, ${config.numHeads} heads, FFN ${config.intermediateSize}, batch ${batch} × ${seqLen}; ${steps} measured steps after 1 warm-up; backend ${getBackend().description}; load ${loadavg()[0].toFixed(2)}`);
-const cases: Case[] = ['lora-fp32', 'full-fp32', 'lora-bf16'];
+const cases: Case[] = ['lora-fp32', 'full-fp32', 'lora-bf16', 'full-bf16'];
 const ours: Partial<Record<Case, ReturnType<typeof measure>>> = {};
 for (const name of cases) {
   ours[name] = measure(name);
@@ -144,7 +152,7 @@ for (const name of ['lora-fp32', 'full-fp32', 'lora-bf16', 'full-bf16'] as Case[
   const b = peer[name]?.tokensPerSecond;
   console.log(`| ${name.padEnd(9)} | ${fmt(a)}    | ${fmt(b)} (${peer[name]?.threads ?? '-'})            | ${a && b ? (a / b).toFixed(2) : 'n/a'}  |`);
 }
-console.log(`peer: ${peerNote}; Sling full-bf16: not supported (full fine-tuning keeps FP32 weights)`);
+console.log(`peer: ${peerNote}; Sling full-bf16: forward and dx in bf16, dW in FP32 (PyTorch autocast also runs dW in bf16)`);
 const oursLora = ours['lora-fp32']!.tokensPerSecond;
 const peerLora = peer['lora-fp32']?.tokensPerSecond ?? null;
 console.log(JSON.stringify({
@@ -153,5 +161,6 @@ console.log(JSON.stringify({
   pytorch: Object.fromEntries(Object.entries(peer).map(([key, value]) => [key, value.tokensPerSecond])),
   pytorchThreads: Object.fromEntries(Object.entries(peer).map(([key, value]) => [key, value.threads])),
   ratioBf16: ours['lora-bf16'] && peer['lora-bf16'] ? ours['lora-bf16'].tokensPerSecond / peer['lora-bf16'].tokensPerSecond : null,
+  ratioFullBf16: ours['full-bf16'] && peer['full-bf16'] ? ours['full-bf16'].tokensPerSecond / peer['full-bf16'].tokensPerSecond : null,
   steps, batch, seqLen, backend: getBackend().name,
 }));

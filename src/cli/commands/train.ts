@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .option('--max-seq-len <n>', 'tokens per sequence').option('--no-packing', 'one example per sequence')
     .option('--seed <n>', 'random seed').option('--eval-interval <n>', 'validation every N steps')
     .option('--checkpoint-interval <n>', 'checkpoint every N steps').option('--patience <n>', 'early-stopping patience (evaluations)')
-    .option('--bf16', 'bf16 matmuls for the frozen base (LoRA)')
+    .option('--bf16', 'bf16 mixed precision: bf16 matmuls, FP32 master weights (LoRA or full)')
     .option('--template <kind>', 'auto or plain').option('--skip-invalid', 'skip bad rows (reported and counted) instead of stopping')
     .option('--resume', 'continue from the newest checkpoint in --out')
     .option('--json', 'print the summary as JSON')

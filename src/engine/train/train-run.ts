@@ -73,7 +73,9 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
   const checkpoint = await loadCheckpoint(recipe.model, { tokenizerPath: recipe.tokenizer });
   const data = prepareData(recipe, checkpoint.tokenizer, chatRendererFor(checkpoint, recipe.data.template));
   for (const error of data.skipped) log(`skipped: ${error.message}`);
-  const { model, trainable, loraLayers } = setupModel(checkpoint, recipe);
+  const { model, trainable, loraLayers, mixedPrecisionLayers } = setupModel(checkpoint, recipe);
+  // bf16 copies of trained projections (full fine-tuning in bf16) are re-rounded at the next forward
+  const weightsChanged = () => mixedPrecisionLayers.forEach((layer) => layer.weightChanged());
   const parameters = trainable.map(({ name, tensor, decay }) => ({ name, value: tensor.values as Float32Array, grad: new Float32Array(tensor.size), decay }));
   const { optimizer: o } = recipe;
   const optimizer = new AdamW(parameters, { beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, weightDecay: o.weight_decay });
@@ -92,6 +94,7 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
   if (saved.length > 0) {
     const step = saved[saved.length - 1];
     state = loadTrainingCheckpoint(checkpointPath(paths, step), trainable, optimizer);
+    weightsChanged();
     resumedFromStep = step;
     metrics.truncateAfter(step);
     metrics.append({ type: 'event', step, message: `resumed from checkpoint step-${step}` });
@@ -149,6 +152,7 @@ export async function runTraining(recipe: Recipe, options: TrainingOptions = {})
     const gradNorm = o.max_grad_norm === null ? globalGradientNorm(grads()) : clipGradients(grads(), o.max_grad_norm);
     const learningRate = learningRateAt(index, schedule);
     optimizer.step(learningRate);
+    weightsChanged();
     state.step += 1;
     state.tokensSeen += tokens;
     const loss = targetCount > 0 ? lossSum / targetCount : NaN;
