@@ -18,7 +18,7 @@ interface QuickstartFlags {
   model?: string;
   trainSize: string;
   testSize: string;
-  epochs: string;
+  epochs?: string;
   maxSteps: string;
   seed: string;
   bodyChars: string;
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--model <path|hub-id>', 'base model (default: HuggingFaceTB/SmolLM2-135M-Instruct when online, else tiny-random)')
     .option('--train-size <n>', 'training e-mails (half spam, half ham)', '200')
     .option('--test-size <n>', 'test e-mails (half spam, half ham)', '100')
-    .option('--epochs <n>', 'training epochs', '2')
+    .option('--epochs <n>', 'training epochs (default: 2 for a real base model, 12 for the untrained fallback)')
     .option('--max-steps <n>', 'stop training after this many optimizer steps (0 = no cap)', '0')
     .option('--seed <n>', 'seed for sampling, training and evaluation', '42')
     .option('--body-chars <n>', 'characters of each e-mail body shown to the model', '200')
@@ -60,7 +60,7 @@ export function register(program: Command): void {
         model: flags.model,
         trainSize: count(flags.trainSize, '--train-size'),
         testSize: count(flags.testSize, '--test-size'),
-        epochs: Number(flags.epochs),
+        epochs: flags.epochs === undefined ? undefined : count(flags.epochs, '--epochs'),
         maxSteps: count(flags.maxSteps, '--max-steps'),
         seed: count(flags.seed, '--seed'),
         maxBodyChars: count(flags.bodyChars, '--body-chars'),

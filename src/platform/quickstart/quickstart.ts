@@ -29,7 +29,8 @@ export interface QuickstartOptions {
   model?: string;
   trainSize: number;
   testSize: number;
-  epochs: number;
+  /** Default: 2 for a real base (LoRA), 12 for the untrained fallback (see UNTRAINED_EPOCHS). */
+  epochs?: number;
   /** Optimizer steps cap (0 = none). */
   maxSteps: number;
   seed: number;
@@ -54,6 +55,13 @@ export interface QuickstartResult {
 }
 
 const DATASET = 'spam-assassin';
+const PRETRAINED_EPOCHS = 2;
+/**
+ * A freshly initialised model must learn bytes → spam/ham from scratch: on the default 200 e-mails it stayed at
+ * the majority class after 2 epochs (accuracy 0.50), reached 0.56 after 6 and 0.75 after 12 (seed 42, measured
+ * 2026-12-06), about two minutes of training on 2 cores.
+ */
+const UNTRAINED_EPOCHS = 12;
 
 async function openOrInit(directory: string): Promise<Workspace> {
   return existsSync(join(directory, CONFIG_FILE)) ? openWorkspaceAt(directory) : initWorkspace(directory);
@@ -88,12 +96,13 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   // LoRA cannot sharpen an untrained model's output head (its embeddings and norms stay frozen and tiny), so
   // the untrained fallback is trained fully; real bases get LoRA, the product's main path.
   const method = base.untrained ? 'full' : 'lora';
+  const epochs = options.epochs ?? (base.untrained ? UNTRAINED_EPOCHS : PRETRAINED_EPOCHS);
   const tunedModel = `${base.name}-spam-${method}`;
   const recipe = {
     model: base.uri,
     method,
     data: { train: trainFile, validation_fraction: 0.1, max_sequence_length: 384 },
-    epochs: options.epochs,
+    epochs,
     max_steps: options.maxSteps,
     batch_size: 8,
     seed: options.seed,
@@ -102,7 +111,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     early_stopping_patience: 0,
     optimizer: { learning_rate: base.untrained ? 2e-3 : 2e-4 },
   };
-  options.log(`training: ${method} fine-tune of ${base.name} on ${trainRows} e-mails (${options.epochs} epochs${options.maxSteps ? `, at most ${options.maxSteps} steps` : ''})`);
+  options.log(`training: ${method} fine-tune of ${base.name} on ${trainRows} e-mails (${epochs} epochs${options.maxSteps ? `, at most ${options.maxSteps} steps` : ''})`);
   const existing = await store.models.get(tunedModel);
   let trainJob: Job;
   if (existing) {
