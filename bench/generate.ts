@@ -21,7 +21,6 @@ import type { Llama } from '../src/engine/models/llama.ts';
 import { loadCheckpoint } from '../src/engine/models/load-checkpoint.ts';
 import { checkpointFromModel } from '../src/engine/models/model-checkpoint.ts';
 import { createModel, modelFromCheckpoint } from '../src/engine/models/model-builders.ts';
-import { enableDecodeGemv } from '../src/engine/models/ops-extra/decode-backend.ts';
 import type { Tokenizer } from '../src/engine/models/tokenizer/tokenizer.ts';
 import { bestOf, cpuMs, LlamaCppPeer, type GenerateSpeed } from './peers/llama-cpp-generate.ts';
 
@@ -85,7 +84,6 @@ function benchPrompt(length: number): number[] {
   return [1, ...Array.from({ length: length - 1 }, (_, index) => 259 + ((index * 37) % 253))];
 }
 
-enableDecodeGemv();
 const backend = getBackend().description;
 const folder = mkdtempSync(join(tmpdir(), 'sling-bench-generate-'));
 const rows: { model: string; engine: string; threads: string; speed: GenerateSpeed }[] = [];

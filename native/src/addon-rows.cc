@@ -1,8 +1,8 @@
 // @module native/addon-rows
-// N-API entry points of the row kernels (row-kernels.h) and fused attention (attention.h). Large calls are cut
-// into 2 × threads ranges on the shared pool, small ones run on the calling thread (waking a worker costs
-// ~25 µs). Every typed array's length is checked here against what the kernel will touch, since a wrong
-// length from JavaScript would otherwise read or write out of bounds.
+// N-API entry points of the row kernels (row-kernels.h), fused attention and decode attention over the KV
+// cache (attention.h). Large calls are cut into 2 × threads ranges on the shared pool, small ones run on the
+// calling thread (waking a worker costs ~25 µs). Every typed array's length is checked here against what the
+// kernel will touch, since a wrong length from JavaScript would otherwise read or write out of bounds.
 //
 // JS API (all float arrays are Float32Array; `null` where optional):
 //   rowsInfo() -> { isa, threshold }          rowsConfigure({ isa?: 'avx512' | 'portable' | 'best', threshold? })
@@ -14,6 +14,7 @@
 //   attentionForward(q, k, v, out, lse, Float64Array[B, T, S, Hq, Hkv, D, scale], ranges Int32Array, keyMask Uint8Array|null,
 //                    querySegments Int32Array|null, keySegments Int32Array|null)
 //   attentionBackward(q, k, v, lse, dout, dq|null, dk|null, dv|null, dims, ranges, keyMask, querySegments, keySegments)
+//   decodeAttention(q, keys, values, out, slots Int32Array, lengths Int32Array, capacity, Hq, Hkv, D, window)
 #include <node_api.h>
 
 #include <cstring>
@@ -279,6 +280,33 @@ napi_value attention_backward_entry(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// One token per row, so the work per call is small (a few heads over a few hundred keys): it runs on the
+// calling thread, as the small few-row GEMMs of the same step do.
+napi_value decode_attention_entry(napi_env env, napi_callback_info info) {
+  Args args(env, info, 11);
+  const long capacity = args.count_at(6), Hq = args.count_at(7), Hkv = args.count_at(8), D = args.count_at(9);
+  const long window = args.count_at(10);
+  if (!args.failed && (capacity < 1 || Hkv < 1 || D < 1 || Hq < Hkv || Hq % Hkv)) args.fail("decodeAttention: bad shape");
+  const int *slots = args.array<int>(4, napi_int32_array, 0), *lengths = args.array<int>(5, napi_int32_array, 0);
+  if (args.failed) return args.done();
+  const long B = (long)args.length(4), slotCount = (long)args.length(5), kvDim = Hkv * D;
+  const float *q = args.floats(0, (double)B * Hq * D), *keys = args.floats(1, 0), *values = args.floats(2, 0);
+  float *out = args.floats(3, (double)B * Hq * D);
+  if (args.failed) return args.done();
+  const double cacheLength = (double)(args.length(1) < args.length(2) ? args.length(1) : args.length(2));
+  for (long b = 0; b < B; b++) {
+    const long slot = slots[b];
+    if (slot < 0 || slot >= slotCount || lengths[slot] < 0 || lengths[slot] >= capacity ||
+        ((double)slot * capacity + lengths[slot] + 1) * kvDim > cacheLength) {
+      args.fail("decodeAttention: row " + std::to_string(b) + "'s slot or length lies outside the cache");
+      return args.done();
+    }
+  }
+  const DecodeShape shape = {B, capacity, Hq, Hkv, D, window};
+  decode_attention(current_family(), kernels(), q, keys, values, out, slots, lengths, shape);
+  return nullptr;
+}
+
 napi_value rows_info(napi_env env, napi_callback_info) {
   napi_value result, isa, threshold;
   napi_create_object(env, &result);
@@ -324,6 +352,7 @@ void register_row_functions(napi_env env, napi_value exports) {
       {"scaleRows", scale_rows}, {"swigluForward", swiglu_forward}, {"swigluBackward", swiglu_backward},
       {"rmsNormForward", rms_norm_forward}, {"rmsNormBackward", rms_norm_backward}, {"rope", rope}, {"add", add},
       {"adamw", adamw}, {"attentionForward", attention_forward_entry}, {"attentionBackward", attention_backward_entry},
+      {"decodeAttention", decode_attention_entry},
   };
   for (const auto &entry : functions) {
     napi_value function;

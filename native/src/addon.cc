@@ -30,6 +30,14 @@ namespace {
 // busy machine the crossover moves up (the bench sweep showed none below n=256 at load average 11), but the
 // pool's dynamic claiming keeps a wasted fan-out cheap.
 double threshold = 8.0e6;
+// A few-row product (kernels.h, gemv.h) is bound by streaming B, not by FLOPs: a second thread pays off from
+// about 2^17 streamed weights (0.5 MB of f32, ~26 µs at 20 GB/s, about one worker wake-up). Each streamed
+// weight counts as 64 FLOPs against the same threshold (8e6 / 64 = 125k weights), so configure({ threshold })
+// still forces or forbids the pool for them in tests.
+const double FLOPS_PER_STREAMED_WEIGHT = 64.0;
+// Few-row products are dealt out in parts of this many columns, claimed one by one: a worker that claims a
+// part and then loses its core to another process holds up only that part (a 2048-wide layer has 32).
+const long GEMV_PART_COLUMNS = 64;
 const Family *family = nullptr;
 ThreadPool *pool = nullptr;
 
@@ -85,7 +93,9 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
     return p;
   };
   ThreadPool &threads = the_pool();
-  const double flops = 2.0 * (double)m * (double)n * (double)k * (double)batch;
+  const bool fewRows = few_rows(problem_at(0));
+  const double flops = fewRows ? FLOPS_PER_STREAMED_WEIGHT * (double)n * (double)k * (double)batch
+                               : 2.0 * (double)m * (double)n * (double)k * (double)batch;
   int parts = flops < threshold ? 1 : threads.threads();
   if (parts <= 1) {
     ThreadWorkspace &workspace = calling_thread_workspace();
@@ -107,9 +117,11 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
   }
   // A grid of rowParts x colParts blocks costs colParts packings of A and rowParts packings of B in total;
   // 2 column blocks keep that low while allowing 2 x threads parts. Few rows (decode): columns only.
-  const long rowTiles = (m + tile.mr - 1) / tile.mr, colTiles = (n + tile.nr - 1) / tile.nr;
+  const long colUnit = fewRows ? GEMV_PART_COLUMNS : tile.nr;
+  const long rowTiles = (m + tile.mr - 1) / tile.mr, colTiles = (n + colUnit - 1) / colUnit;
   long rowParts, colParts;
-  if (rowTiles >= 2L * parts && colTiles >= 4) rowParts = parts, colParts = 2;
+  if (fewRows) rowParts = 1, colParts = colTiles;
+  else if (rowTiles >= 2L * parts && colTiles >= 4) rowParts = parts, colParts = 2;
   else if (rowTiles >= colTiles) rowParts = rowTiles < wanted ? rowTiles : wanted, colParts = 1;
   else rowParts = 1, colParts = colTiles < wanted ? colTiles : wanted;
   auto cut = [](long tiles, long pieces, long index, long unit, long extent) {
@@ -120,7 +132,7 @@ void run_gemm(const float *a, const BInput *b, float *c, const double *params, F
     threads.run((int)(rowParts * colParts), [&](int part, ThreadWorkspace &workspace) {
       const long row = part / colParts, column = part % colParts;
       kernel(p, cut(rowTiles, rowParts, row, tile.mr, m), cut(rowTiles, rowParts, row + 1, tile.mr, m),
-             cut(colTiles, colParts, column, tile.nr, n), cut(colTiles, colParts, column + 1, tile.nr, n),
+             cut(colTiles, colParts, column, colUnit, n), cut(colTiles, colParts, column + 1, colUnit, n),
              workspace.a, workspace.b);
     });
   }

@@ -177,4 +177,28 @@ void attention_backward(const Family &family, const RowKernelTable &rows, Thread
   });
 }
 
+// Per (row, kv head): the G query heads that share the kv head are a G-row product with the slot's keys and
+// then with its values, so both run on the GEMM family's few-row path (gemv.h: keys streamed once for all G
+// heads); scores = Q·Kᵀ, softmax per head, out = P·V.
+void decode_attention(const Family &family, const RowKernelTable &rows, const float *q, const float *keys,
+                      const float *values, float *out, const int *slots, const int *lengths, const DecodeShape &shape) {
+  const long G = shape.Hq / shape.Hkv, D = shape.D, kvRow = shape.Hkv * D, qRow = shape.Hq * D;
+  const float scale = (float)(1.0 / std::sqrt((double)D));
+  ThreadWorkspace &workspace = shared_calling_workspace();
+  for (long b = 0; b < shape.B; b++) {
+    const long slot = slots[b], S = lengths[slot] + 1;
+    const long lo = shape.window > 0 && S > shape.window ? S - shape.window : 0, n = S - lo;
+    const long first = (slot * shape.capacity + lo) * kvRow;
+    float *scores = scratch(scoresScratch, G * n);
+    for (long kvHead = 0; kvHead < shape.Hkv; kvHead++) {
+      const long at = b * qRow + kvHead * G * D;  // query heads kvHead·G .. kvHead·G + G − 1
+      family.f32(problem(G, n, D, q + at, D, 1, keys + first + kvHead * D, 1, kvRow, scores, n, 0.0f), 0, G, 0, n,
+                 workspace.a, workspace.b);
+      for (long g = 0; g < G; g++) rows.softmax_row(scores + g * n, n, 0, n, scale);
+      family.f32(problem(G, D, n, scores, n, 1, values + first + kvHead * D, kvRow, 1, out + at, D, 0.0f), 0, G, 0, D,
+                 workspace.a, workspace.b);
+    }
+  }
+}
+
 }  // namespace sling

@@ -1,7 +1,7 @@
 // @module native/attention
 // Fused scaled-dot-product attention, forward and backward, straight on the [B, T, H, D] layout (no head-major
-// copies: the GEMM driver reads strided rows). Shape legend: B batch, T queries, S keys, Hq query heads, Hkv
-// kv heads (query head h uses kv head h / (Hq / Hkv)), D head dim.
+// copies: the GEMM driver reads strided rows), and the decode step's attention over the KV cache. Shape legend:
+// B batch, T queries, S keys, Hq query heads, Hkv kv heads (query head h uses kv head h / (Hq / Hkv)), D head dim.
 #ifndef SLING_ATTENTION_H
 #define SLING_ATTENTION_H
 #include "dispatch.h"
@@ -24,6 +24,14 @@ struct AttentionMask {
   const int *keySegments;
 };
 
+// One new token per batch row against a slotted KV cache layer (src/engine/models/kv-cache.ts): element
+// (slot, position, j) of keys and values at (slot·capacity + position)·Hkv·D + j. Batch row b reads the first
+// lengths[slots[b]] + 1 positions of slot slots[b] (this step's key already written); window > 0 keeps only
+// the last `window` of them (Mistral).
+struct DecodeShape {
+  long B, capacity, Hq, Hkv, D, window;
+};
+
 // out [B, T, Hq, D] and lse [B, Hq, T] (log-sum-exp of each row's scaled scores, −inf if no key is visible).
 void attention_forward(const Family &family, const RowKernelTable &rows, ThreadPool *pool, const float *q, const float *k,
                        const float *v, float *out, float *lse, const AttentionShape &shape, const AttentionMask &mask);
@@ -32,6 +40,11 @@ void attention_forward(const Family &family, const RowKernelTable &rows, ThreadP
 void attention_backward(const Family &family, const RowKernelTable &rows, ThreadPool *pool, const float *q,
                         const float *k, const float *v, const float *lse, const float *dout, float *dq, float *dk,
                         float *dv, const AttentionShape &shape, const AttentionMask &mask);
+
+// Generation's decode step: out [B, Hq, D] for q [B, Hq, D], straight from the cache slots (no gather), on the
+// calling thread.
+void decode_attention(const Family &family, const RowKernelTable &rows, const float *q, const float *keys,
+                      const float *values, float *out, const int *slots, const int *lengths, const DecodeShape &shape);
 
 }  // namespace sling
 #endif

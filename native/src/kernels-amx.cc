@@ -17,11 +17,11 @@
 #ifdef SLING_AMX_EMULATE
 // native/test/amx-emulation.cc: the same code with software tiles, to check the packing and tile indexing
 // on CPUs without AMX.
-#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma,avx2")
 #include <immintrin.h>
 #include "../test/amx-emulation.h"
 #else
-#pragma GCC target("amx-tile,amx-bf16,avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")
+#pragma GCC target("amx-tile,amx-bf16,avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma,avx2")
 #include <immintrin.h>
 #endif
 #include "gemv-avx512.h"
@@ -132,7 +132,7 @@ struct AmxTraits {
 
 void gemm_bf16_amx(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
   // A few rows (decode) would fill 32-row tiles with padding: the unpacked AVX-512 path is faster there.
-  if (try_gemv<true>(p, i0, i1, j0, j1)) return;
+  if (try_gemv_bf16_a(p, i0, i1, j0, j1, wsA)) return;
   load_tile_config();
   gemm_range<AmxTraits>(p, i0, i1, j0, j1, (unsigned short *)wsA, (unsigned short *)wsB);
   _tile_release();

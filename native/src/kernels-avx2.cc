@@ -1,10 +1,12 @@
 // @module native/kernels-avx2
 // AVX2+FMA fallback family: FP32 6x16 micro-kernel (12 ymm accumulators + 2 B vectors + 1 broadcast), bf16
-// weights widened to FP32 while packing B. Compiled for AVX2 via the pragma (function-level target attributes).
+// weights widened to FP32 while packing B, few-row products unpacked (gemv.h). Compiled for AVX2 via the
+// pragma (function-level target attributes).
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
 
+#include "gemv-avx2.h"
 #include "kernels.h"
 
 namespace sling {
@@ -69,11 +71,13 @@ struct WidenedBf16Traits : F32Traits {
 }  // namespace
 
 void gemm_f32_avx2(const GemmProblem<float> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
+  if (try_gemv<Avx2Lanes>(p, i0, i1, j0, j1)) return;
   gemm_range<F32Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 
 void gemm_bf16_avx2(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                     void *wsB) {
+  if (try_gemv<Avx2Lanes>(p, i0, i1, j0, j1)) return;
   gemm_range<WidenedBf16Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 

@@ -2,7 +2,7 @@
 // AVX-512 kernel families: FP32 14x32 micro-kernel (28 zmm accumulators + 2 B vectors + 1 broadcast = 31 of 32
 // registers), bf16 14x32 micro-kernel on AVX512-BF16 `vdpbf16ps` (A rounded to bf16 while packing, B = bf16
 // weights packed as k-pairs, FP32 accumulation), and a bf16 path for AVX-512 CPUs without BF16 that widens B
-// to FP32 while packing. Everything in this file is compiled for AVX-512 via the pragma below (function-level
+// to FP32 while packing; few-row products skip packing (gemv-avx512.h). Everything in this file is compiled for AVX-512 via the pragma below (function-level
 // target attributes), so the rest of the addon still runs on older CPUs.
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma,avx2")
@@ -215,20 +215,19 @@ struct Bf16Traits {
 }  // namespace
 
 void gemm_f32_avx512(const GemmProblem<float> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
-  if (try_gemv<false>(p, i0, i1, j0, j1)) return;
+  if (try_gemv<Avx2Lanes>(p, i0, i1, j0, j1)) return;
   gemm_range<F32Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 
 void gemm_bf16_avx512bf16(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                           void *wsB) {
-  // Few rows: unpacked, with A rounded to bf16 like the tiles do.
-  if (try_gemv<true>(p, i0, i1, j0, j1)) return;
+  if (try_gemv_bf16_a(p, i0, i1, j0, j1, wsA)) return;
   gemm_range<Bf16Traits>(p, i0, i1, j0, j1, (unsigned int *)wsA, (unsigned short *)wsB);
 }
 
 void gemm_bf16_avx512(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                       void *wsB) {
-  if (try_gemv<false>(p, i0, i1, j0, j1)) return;
+  if (try_gemv<Avx2Lanes>(p, i0, i1, j0, j1)) return;
   gemm_range<WidenedBf16Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 

@@ -1,6 +1,8 @@
 // @module native/kernels-portable
-// Plain C++ family for x86-64 CPUs without AVX2 (baseline SSE2, auto-vectorized): 4x8 tiles. Slow but correct,
-// so the addon never refuses to run; the selector prefers wasm over it (see src/engine/backend/select.ts).
+// Plain C++ family for x86-64 CPUs without AVX2 (baseline SSE2, auto-vectorized): 4x8 tiles, and gemv.h's
+// few-row path one lane wide. Slow but correct, so the addon never refuses to run; the selector prefers wasm
+// over it (see src/engine/backend/select.ts).
+#include "gemv.h"
 #include "kernels.h"
 
 namespace sling {
@@ -50,11 +52,13 @@ struct WidenedBf16Traits : F32Traits {
 }  // namespace
 
 void gemm_f32_portable(const GemmProblem<float> &p, long i0, long i1, long j0, long j1, void *wsA, void *wsB) {
+  if (try_gemv<ScalarLanes>(p, i0, i1, j0, j1)) return;
   gemm_range<F32Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 
 void gemm_bf16_portable(const GemmProblem<unsigned short> &p, long i0, long i1, long j0, long j1, void *wsA,
                         void *wsB) {
+  if (try_gemv<ScalarLanes>(p, i0, i1, j0, j1)) return;
   gemm_range<WidenedBf16Traits>(p, i0, i1, j0, j1, (float *)wsA, (float *)wsB);
 }
 

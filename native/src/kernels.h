@@ -36,5 +36,15 @@ struct TileShape {
   long mr, nr;
 };
 
+// Products with at most this many rows of op(A) (a decode step: one row per sequence) skip packing in every
+// family and stream B once instead (gemv.h); addon.cc schedules them by the weights they stream, not by FLOPs.
+// op(A) rows must be contiguous and B contiguous along k or along n, which every caller's layout gives.
+const long GEMV_MAX_ROWS = 8;
+
+template <class BInput>
+inline bool few_rows(const GemmProblem<BInput> &p) {
+  return p.m <= GEMV_MAX_ROWS && p.k > 0 && p.aColStride == 1 && (p.bRowStride == 1 || p.bColStride == 1);
+}
+
 }  // namespace sling
 #endif

@@ -12,7 +12,7 @@
 using namespace sling;
 
 int main() {
-  // m > 8 throughout: fewer rows take the unpacked AVX-512 path (checked by the conformance tests), not tiles.
+  // m > 8 throughout: fewer rows take the unpacked few-row path (gemv.h, checked by the conformance tests), not tiles.
   const long shapes[][3] = {{9, 1, 1}, {11, 7, 3}, {32, 32, 32}, {33, 31, 70}, {45, 37, 70}, {200, 97, 531}, {64, 65, 1030}};
   unsigned int state = 7;
   auto next = [&] { return (state = state * 1664525u + 1013904223u) / 4294967296.0f - 0.5f; };

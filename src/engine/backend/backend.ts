@@ -7,6 +7,12 @@
  *
  * All matrices are row-major. `transA` means A is stored as [K, M] (so op(A) = Aᵀ); `transB` means B is
  * stored as [N, K]. The kernel computes C[M, N] = beta·C + op(A)·op(B) for each of `batch` matrices.
+ *
+ * Matrix-vector products (a decode step: M = one row per sequence) are ordinary `gemm` calls, and making them
+ * fast is the backend's job: the native addon sends M ≤ 8 to an unpacked GEMV that streams B once and shares
+ * it between threads by the bytes it reads, not its FLOPs (native/src/gemv.h, addon.cc). There is no separate
+ * `gemv` entry or decode-time wrapper, so every caller (generation, serving, training on tiny batches) gets
+ * the same products; wasm and reference run them like any other shape.
  */
 
 export interface GemmArgs {

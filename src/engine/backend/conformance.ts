@@ -31,6 +31,8 @@ export function awkwardCases(): Case[] {
   const shapes: Array<[number, number, number]> = [
     [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [13, 17, 19], [14, 32, 8], [29, 31, 37], [15, 33, 257], [67, 129, 71],
     [61, 301, 520], [211, 97, 1031], [1, 301, 520], [2, 77, 1031], [3, 130, 64], [5, 70, 33], [8, 129, 300],
+    // few rows (decode: the native addon streams B unpacked for m ≤ 8)
+    [4, 45, 77], [6, 33, 129], [7, 65, 31], [9, 40, 50],
   ];
   const cases: Case[] = [];
   for (const [m, n, k] of shapes) {
@@ -52,6 +54,13 @@ export function awkwardCases(): Case[] {
   });
   cases.push({ args: { m: 6, n: 8, k: 200, batch: 5, strideC: 0, beta: 1 }, label: 'batch summed into one C (strideC=0)' });
   cases.push({ args: { m: 300, n: 260, k: 280, batch: 2, beta: 1, transA: true, transB: true }, label: 'large enough for threads' });
+  cases.push({ args: { m: 3, n: 17, k: 64, batch: 4, strideB: 0, offsetA: 3, offsetC: 2, transB: true }, label: 'few rows, B broadcast, offsets' });
+  cases.push({
+    args: { m: 8, n: 33, k: 7, batch: 3, strideA: 70, strideB: 240, strideC: 300, offsetA: 5, offsetB: 1, offsetC: 9, beta: 1 },
+    label: 'few rows, strides and offsets with gaps, accumulate',
+  });
+  cases.push({ args: { m: 4, n: 200, k: 700, transB: true, beta: 1 }, label: 'few rows, enough weights for threads, accumulate' });
+  cases.push({ args: { m: 2, n: 150, k: 900, beta: 0.5 }, label: 'few rows, B not transposed, enough weights for threads' });
   return cases;
 }
 

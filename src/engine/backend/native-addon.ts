@@ -29,8 +29,8 @@ export interface NativeAddon extends NativeRowFunctions {
 }
 
 /**
- * The addon's row kernels and fused attention (native/src/addon-rows.cc); wrapped for the tensor layer by
- * native-rows.ts, which documents each one. Lengths are checked in C++ (a TypeError on a short array).
+ * The addon's row kernels, fused attention and decode attention (native/src/addon-rows.cc); wrapped for the
+ * tensor layer by native-rows.ts, which documents each one. Lengths are checked in C++ (a TypeError on a short array).
  */
 export interface NativeRowFunctions {
   rowsInfo(): { isa: 'avx512' | 'portable'; threshold: number };
@@ -46,6 +46,11 @@ export interface NativeRowFunctions {
   adamw(value: Float32Array, grad: Float32Array, firstMoment: Float32Array, secondMoment: Float32Array, step: Float64Array): void;
   attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, logSumExp: Float32Array, dims: Float64Array, ranges: Int32Array, keyMask: Uint8Array | null, querySegments: Int32Array | null, keySegments: Int32Array | null): void;
   attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, logSumExp: Float32Array, gradOut: Float32Array, gradQ: Float32Array | null, gradK: Float32Array | null, gradV: Float32Array | null, dims: Float64Array, ranges: Int32Array, keyMask: Uint8Array | null, querySegments: Int32Array | null, keySegments: Int32Array | null): void;
+  /**
+   * Decode attention from one KvCache layer (engine/models/generate/cached-attention.ts): out [B, Hq, D] for
+   * q [B, Hq, D], B = slots.length, row b reading the first lengths[slots[b]] + 1 positions of its slot; window 0 = none.
+   */
+  decodeAttention(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, slots: Int32Array, lengths: Int32Array, capacity: number, Hq: number, Hkv: number, D: number, window: number): void;
 }
 
 export const addonPath = join(dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/sling_native.node');

@@ -1,9 +1,10 @@
 /**
  * @module engine/backend/native-rows
- * The native addon's row kernels (softmax pieces, SwiGLU, RMSNorm, RoPE, add, AdamW) and fused attention, for
- * the tensor layer's float32 paths. `nativeRows()` returns them while the selected backend is `native` (the
- * TypeScript loops in the ops stay the fallback for wasm/reference and the oracle in tests); SLING_ROW_KERNELS
- * =javascript, or setNativeRows(false), keeps the TypeScript loops with native GEMM (for comparisons).
+ * The native addon's row kernels (softmax pieces, SwiGLU, RMSNorm, RoPE, add, AdamW), fused attention and decode
+ * attention over the KV cache, for the float32 paths of the tensor layer and of generation. `nativeRows()` returns
+ * them while the selected backend is `native` (the TypeScript loops stay the fallback for wasm/reference and the
+ * oracle in tests); SLING_ROW_KERNELS=javascript, or setNativeRows(false), keeps the TypeScript loops with native
+ * GEMM (for comparisons).
  */
 import { loadNativeAddon, type NativeRowFunctions } from './native-addon.ts';
 import { getBackend } from './select.ts';
@@ -16,8 +17,8 @@ export function nativeRows(): NativeRowFunctions | null {
   if (!enabled || getBackend().name !== 'native') return null;
   if (functions === undefined) {
     const addon = loadNativeAddon().addon;
-    // an addon built before the row kernels existed has only gemm
-    functions = addon && typeof addon.attentionForward === 'function' ? addon : null;
+    // an addon built before the newest entry point (decodeAttention) keeps the TypeScript loops
+    functions = addon && typeof addon.decodeAttention === 'function' ? addon : null;
   }
   return functions;
 }

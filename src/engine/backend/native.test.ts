@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlingError } from '../../core/errors.ts';
-import { f32ArrayToBf16 } from './bf16.ts';
+import type { GemmArgs } from './backend.ts';
+import { bf16ArrayToF32, f32ArrayToBf16 } from './bf16.ts';
 import { checkAgainstReference, randomArray } from './conformance.ts';
 import { Worker } from 'node:worker_threads';
 import { addonPath, loadNativeAddon } from './native-addon.ts';
 import { createNativeBackend } from './native.ts';
+import { referenceBackend } from './reference.ts';
 
 const { addon, reason } = loadNativeAddon();
 const skip = addon ? false : `${reason}`;
@@ -41,6 +43,50 @@ describe('native backend', { skip }, () => {
       });
     }
   }
+
+  it('few-row products (decode steps) equal the reference backend on every family, on one thread and shared', () => {
+    // m ≤ 8 streams B unpacked (native/src/gemv.h), dealt out in 64-column parts when the pool is used. A is
+    // bf16-exact, so the bf16 families' rounding of A changes nothing and one tolerance fits every family.
+    const shapes = [[1, 1, 1], [1, 37, 15], [2, 300, 1000], [3, 64, 17], [4, 9, 2], [5, 33, 100], [6, 16, 16], [7, 5, 33], [8, 7, 129], [8, 257, 640]];
+    const expected = new Map<string, Float32Array>();
+    for (const isa of families) {
+      for (const threshold of [Infinity, 0]) {
+        addon!.configure({ isa, threshold });
+        try {
+          const backend = createNativeBackend(addon!);
+          for (const [index, [m, n, k]] of shapes.entries()) {
+            const a = bf16ArrayToF32(f32ArrayToBf16(randomArray(m * k, index + 1)));
+            const b = randomArray(n * k, index + 50);
+            const bits = f32ArrayToBf16(b);
+            const start = randomArray(m * n, index + 99);
+            for (const transB of [true, false]) {
+              for (const beta of [0, 1]) {
+                for (const precision of ['fp32', 'bf16'] as const) {
+                  const args: GemmArgs = { m, n, k, transB, beta };
+                  const key = `${index} ${transB} ${beta} ${precision}`;
+                  if (!expected.has(key)) {
+                    const want = start.slice();
+                    if (precision === 'fp32') referenceBackend.gemm(a, b, want, args);
+                    else referenceBackend.gemmBf16(a, bits, want, args);
+                    expected.set(key, want);
+                  }
+                  const actual = start.slice();
+                  if (precision === 'fp32') backend.gemm(a, b, actual, args);
+                  else backend.gemmBf16(a, bits, actual, args);
+                  const want = expected.get(key)!;
+                  for (let i = 0; i < want.length; i++) {
+                    assert.ok(Math.abs(actual[i] - want[i]) <= 1e-6 * (k + 1), `${isa} threshold=${threshold} ${precision} ${m}x${n}x${k} transB=${transB} beta=${beta} i=${i}: ${actual[i]} vs ${want[i]}`);
+                  }
+                }
+              }
+            }
+          }
+        } finally {
+          addon!.configure({ isa: 'best', threshold: info.threshold });
+        }
+      }
+    }
+  });
 
   it('describes the CPU features it uses', () => {
     const backend = createNativeBackend(addon!);

@@ -1,7 +1,8 @@
 /**
  * @module engine/backend/native
  * The `native` backend: GEMM in the C++ addon (AVX-512 / AMX-BF16 / AVX512-BF16 / AVX2 kernels picked at run time,
- * both cores above a FLOP threshold). Zero-copy: the typed arrays go straight to the kernels.
+ * both cores above a FLOP threshold; products with at most 8 rows — decode steps — stream B unpacked instead,
+ * see backend.ts). Zero-copy: the typed arrays go straight to the kernels.
  */
 import type { Backend, GemmArgs } from './backend.ts';
 import { gemmParams, resolveGemmArgs } from './gemm-args.ts';

@@ -18,7 +18,7 @@ import {
 import type { LlamaConfig } from './config.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { LinearLayer } from '../nn/linear-layer.ts';
-import { cachedAttention } from './ops-extra/cached-attention.ts';
+import { cachedAttention } from './generate/cached-attention.ts';
 
 export interface ForwardOptions {
   batch: number;

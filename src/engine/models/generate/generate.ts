@@ -9,7 +9,6 @@ import { noGrad } from '../../tensor/index.ts';
 import { jsonConstraint, type JsonConstraint, type ResponseFormat } from '../constrained/json-constraint.ts';
 import type { AutomatonState } from '../constrained/json-automaton.ts';
 import { KvCache } from '../kv-cache.ts';
-import { enableDecodeGemv } from '../ops-extra/decode-backend.ts';
 import type { Llama } from '../llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { sampleToken, validateSamplingOptions, type SamplingOptions } from './sampling.ts';
@@ -57,7 +56,6 @@ export function generate(model: Llama, tokenizer: Tokenizer, promptIds: number[]
 
 export function generateBatch(model: Llama, tokenizer: Tokenizer, prompts: number[][], options: GenerateOptions): GenerationResult[] {
   validateSamplingOptions(options);
-  enableDecodeGemv();
   const { maxTokens, stopAtEos = true } = options;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new SlingError('invalid_sampling_option', `maxTokens must be a whole number ≥ 1, got ${maxTokens}`, { field: 'maxTokens' });
   if (prompts.length === 0 || prompts.some((prompt) => prompt.length === 0)) {

@@ -6,7 +6,6 @@
  */
 import { noGrad } from '../../tensor/index.ts';
 import { KvCache } from '../kv-cache.ts';
-import { enableDecodeGemv } from '../ops-extra/decode-backend.ts';
 import type { Llama } from '../llama.ts';
 import { referenceGreedy } from './llama-cpp-reference.ts';
 import { argmax } from './sampling.ts';
@@ -21,7 +20,6 @@ export interface ParityReport {
 }
 
 export async function compareWithLlamaCpp(model: Llama, ggufPath: string, prompt: number[], steps: number): Promise<ParityReport> {
-  enableDecodeGemv();
   const { vocabSize, numLayers, numKvHeads, headDim } = model.config;
   const reference = await referenceGreedy(ggufPath, prompt, steps, vocabSize);
   const cache = new KvCache(numLayers, 1, prompt.length + steps, numKvHeads * headDim);

@@ -12,7 +12,6 @@
  */
 import type { Llama } from '../../../engine/models/llama.ts';
 import { KvCache } from '../../../engine/models/kv-cache.ts';
-import { enableDecodeGemv } from '../../../engine/models/ops-extra/decode-backend.ts';
 import type { Tokenizer } from '../../../engine/models/tokenizer/tokenizer.ts';
 import { noGrad } from '../../../engine/tensor/index.ts';
 import type { BatchStats } from '../serving-model.ts';
@@ -62,7 +61,6 @@ export class DecodeLoop {
   private async loop(): Promise<void> {
     if (this.looping) return;
     this.looping = true;
-    enableDecodeGemv(); // decode steps are matrix-vector products
     try {
       while (this.waiting.length > 0 || this.running.length > 0) {
         while (this.waiting.length > 0 && this.freeSlots.length > 0) {

@@ -1,9 +1,10 @@
 /**
- * @module engine/models/ops-extra/cached-attention
+ * @module engine/models/generate/cached-attention
  * Attention of generation steps against the KV cache, for inference only (no gradient). This pass's keys and
  * values are written into each row's slot, then:
  *  - one new token per row (decode): a direct loop over each row's own slot — rows may have different lengths,
- *    nothing is gathered, padded or transposed per step (the C kernel in gemv.c, else the same loop in JS);
+ *    nothing is gathered, padded or transposed per step (the native addon's decodeAttention on the native
+ *    backend, else the same loop in TypeScript below);
  *  - several tokens (prefill): the engine's attention on views of the row's slot (causal from the slot's length).
  * Each row's arithmetic does not depend on the other rows, so a sequence decodes the same whether it shares
  * the batch or not.
@@ -12,9 +13,9 @@
  * Hkv key/value heads, G = Hq/Hkv, D head dim.
  */
 import { fastExp } from '../../backend/fast-exp.ts';
+import { nativeRows } from '../../backend/native-rows.ts';
 import { attention, concat, slice, Tensor } from '../../tensor/index.ts';
 import type { KvCache } from '../kv-cache.ts';
-import { loadGemvAddon } from './gemv-native.ts';
 
 /** q [B, T, Hq, D], k and v [B, T, Hkv, D] of this pass → out [B, T, Hq, D]. `window`: Mistral sliding window. */
 export function cachedAttention(q: Tensor, k: Tensor, v: Tensor, cache: KvCache, layer: number, window?: number): Tensor {
@@ -22,13 +23,13 @@ export function cachedAttention(q: Tensor, k: Tensor, v: Tensor, cache: KvCache,
   const Hkv = k.shape[2];
   cache.write(layer, k.values as Float32Array, v.values as Float32Array, T);
   if (T === 1) {
-    const { addon } = loadGemvAddon();
+    const native = nativeRows();
     const query = q.values as Float32Array;
     let out: Float32Array;
-    if (addon) {
+    if (native) {
       const { keys, values, capacity } = cache.storage(layer);
       out = new Float32Array(B * Hq * D);
-      addon.decodeAttention(query, keys, values, out, cache.rows, cache.lengths, capacity, Hq, Hkv, D, window ?? 0);
+      native.decodeAttention(query, keys, values, out, cache.rows, cache.lengths, capacity, Hq, Hkv, D, window ?? 0);
     } else {
       out = decodeAttention(query, cache, layer, Hq, Hkv, D, window);
     }
@@ -45,7 +46,7 @@ export function cachedAttention(q: Tensor, k: Tensor, v: Tensor, cache: KvCache,
   return B === 1 ? rows[0] : concat(rows, 0);
 }
 
-/** The same in JavaScript (no C compiler; and the reference the kernel is tested against). One query per row: out[b, h] = Σ_s softmax_s(q[b, h] · K[slot_b, s, h/G] / √D) · V[slot_b, s, h/G]. */
+/** The same in TypeScript (wasm and reference backends; and the reference the native kernel is tested against). One query per row: out[b, h] = Σ_s softmax_s(q[b, h] · K[slot_b, s, h/G] / √D) · V[slot_b, s, h/G]. */
 export function decodeAttention(q: Float32Array, cache: KvCache, layer: number, Hq: number, Hkv: number, D: number, window?: number): Float32Array {
   const { keys, values, capacity } = cache.storage(layer);
   const B = cache.rows.length;
