@@ -1,5 +1,6 @@
 /**
- * Fine-tuning quality on real tasks: `npm run bench -- quality [--fpb-steps N] [--conll-steps N] [--conll-test N]`.
+ * Fine-tuning quality on real tasks: `npm run bench -- quality [--fpb-steps N] [--conll-steps N] [--conll-test N]`
+ * (--conll-test N scores only the first N test sentences; by default the whole split).
  * stories260K (a 260K-parameter TinyStories model with a 512-token vocabulary) is fine-tuned with LoRA and fully:
  * - Financial PhraseBank AllAgree (split as in its README: line i is test when i % 5 == 4): prompt
  *   "Sentence: <text>\nSentiment:", completion " <label>". Classification by label likelihood: each of the three
@@ -47,7 +48,8 @@ const flag = (name: string, fallback: number) => {
 const fpbSteps = flag('fpb-steps', 200);
 const conllSteps = flag('conll-steps', 200);
 const conllTrain = flag('conll-train', 2000);
-const conllTest = flag('conll-test', 100);
+/** CoNLL test sentences scored; 0 (the default) = the whole test split. */
+const conllTest = flag('conll-test', 0) || undefined;
 const batchSize = 4;
 const sequenceLength = 256;
 
@@ -60,7 +62,7 @@ if (!modelPath || !fpbPath || !conllDir) {
 }
 const work = mkdtempSync(join(tmpdir(), 'sling-quality-'));
 const started = performance.now();
-console.log(`quality bench: stories260K, backend ${getBackend().description}, load ${loadavg()[0].toFixed(1)}; FPB ${fpbSteps} steps, CoNLL ${conllSteps} steps (first ${conllTrain} train sentences), batch ${batchSize} × ${sequenceLength} tokens, CoNLL test subset: first ${conllTest} sentences`);
+console.log(`quality bench: stories260K, backend ${getBackend().description}, load ${loadavg()[0].toFixed(1)}; FPB ${fpbSteps} steps, CoNLL ${conllSteps} steps (first ${conllTrain} train sentences), batch ${batchSize} × ${sequenceLength} tokens, CoNLL test: ${conllTest ? `first ${conllTest} sentences` : 'the whole split'}`);
 
 // *** data ***
 
@@ -202,7 +204,7 @@ for (const method of ['lora', 'full'] as const) {
 console.log(`\nFinancial PhraseBank AllAgree, test split (${fpbTest.length} sentences), label likelihood over {negative, neutral, positive}`);
 console.log('| system | accuracy | macro-F1 |\n|---|---|---|');
 for (const [name, result] of Object.entries(fpbResults)) console.log(`| ${name} | ${result.accuracy.toFixed(3)} | ${result.macroF1.toFixed(3)} |`);
-console.log(`\nCoNLL-2003 test, first ${conllTestSentences.length} sentences, entity-level micro-F1 (JSON extraction, greedy, schema-constrained)`);
+console.log(`\nCoNLL-2003 test, ${conllTest ? 'first ' : ''}${conllTestSentences.length} sentences, entity-level micro-F1 (JSON extraction, greedy, schema-constrained)`);
 console.log('| system | entity F1 | valid JSON |\n|---|---|---|');
 for (const [name, result] of Object.entries(conllResults)) console.log(`| ${name} | ${result.f1.toFixed(3)} | ${result.validJson.toFixed(2)} |`);
 console.log(`\nTraining cost (stories260K, batch ${batchSize} × ${sequenceLength}):\n  ${costs.join('\n  ')}\nTotal wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);
