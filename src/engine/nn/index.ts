@@ -6,7 +6,7 @@
  */
 export { Linear, type LinearInit } from './linear.ts';
 export { LoraLinear, loraLinear, type LoraOptions } from './lora-linear.ts';
-export { MixedPrecisionLinear, linearWithCopy } from './mixed-precision-linear.ts';
+export { MixedPrecisionLinear } from './mixed-precision-linear.ts';
 export { type LinearLayer } from './linear-layer.ts';
 export { RMSNorm } from './rms-norm.ts';
 export { Embedding } from './embedding.ts';

@@ -14,7 +14,7 @@
  */
 import { SlingError } from '../../core/errors.ts';
 import { f32ArrayToBf16 } from '../backend/bf16.ts';
-import { allocate, gemm, record, Tensor, type TensorData } from '../tensor/index.ts';
+import { linear, Tensor } from '../tensor/index.ts';
 import type { LinearLayer } from './linear-layer.ts';
 
 export class MixedPrecisionLinear implements LinearLayer {
@@ -40,47 +40,10 @@ export class MixedPrecisionLinear implements LinearLayer {
       f32ArrayToBf16(this.weight.values as Float32Array, this.copy);
       this.stale = false;
     }
-    return linearWithCopy(x, this.weight, this.copy, this.bias);
+    return linear(x, this.weight, this.bias, this.copy);
   }
 
   namedParameters(): [string, Tensor][] {
     return this.bias ? [['weight', this.weight], ['bias', this.bias]] : [['weight', this.weight]];
   }
-}
-
-/**
- * y = x·copyᵀ + b, dx = g·copy, dW = gᵀ·x into `weight`'s gradient. `copy` holds the values the products use
- * (bf16 bits, or the weight's own buffer, which makes the op an ordinary linear for finite differences).
- */
-export function linearWithCopy(x: Tensor, weight: Tensor, copy: TensorData, bias: Tensor | null): Tensor {
-  const [outFeatures, inFeatures] = weight.shape;
-  const rows = x.size / inFeatures;
-  const xv = x.values;
-  const out = allocate(x.floatDtype, rows * outFeatures);
-  if (bias) for (let row = 0; row < rows; row++) out.set(bias.values, row * outFeatures);
-  gemm(xv, copy, out, { m: rows, n: outFeatures, k: inFeatures, transB: true, beta: bias ? 1 : 0 });
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(new Tensor(out, [...x.shape.slice(0, -1), outFeatures]), 'linear_with_copy', inputs, () => (grad) => {
-    let gradX = null;
-    let gradW = null;
-    let gradBias = null;
-    if (x.requiresGrad) {
-      gradX = allocate(x.floatDtype, x.size);
-      gemm(grad, copy, gradX, { m: rows, n: inFeatures, k: outFeatures });
-    }
-    if (weight.requiresGrad) {
-      // micro-batches accumulate straight into the master gradient (beta 1), as `linear` does
-      const existing = weight.isLeaf ? weight.grad : null;
-      if (existing) gemm(grad, xv, existing.values, { m: outFeatures, n: inFeatures, k: rows, transA: true, beta: 1 });
-      else {
-        gradW = allocate(x.floatDtype, weight.size);
-        gemm(grad, xv, gradW, { m: outFeatures, n: inFeatures, k: rows, transA: true });
-      }
-    }
-    if (bias?.requiresGrad) {
-      gradBias = allocate(x.floatDtype, outFeatures);
-      for (let row = 0; row < rows; row++) for (let j = 0; j < outFeatures; j++) gradBias[j] += grad[row * outFeatures + j];
-    }
-    return bias ? [gradX, gradW, gradBias] : [gradX, gradW];
-  });
 }

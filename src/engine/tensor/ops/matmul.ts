@@ -8,7 +8,7 @@
  */
 import { SlingError } from '../../../core/errors.ts';
 import { record } from '../autograd.ts';
-import { allocate, shapeSize, Tensor } from '../tensor.ts';
+import { allocate, shapeSize, Tensor, type TensorData } from '../tensor.ts';
 import { sameShape } from './broadcast.ts';
 import { gemm } from './gemm.ts';
 
@@ -92,8 +92,12 @@ function toFloat(bits: Uint16Array): Float32Array {
   return out;
 }
 
-/** y = x·Wᵀ + bias. x: [..., in], weight: [out, in] (float or bf16), bias: [out]. Output [..., out]. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+/**
+ * y = x·Wᵀ + bias. x: [..., in], weight: [out, in] (float or bf16), bias: [out]. Output [..., out].
+ * `productWeight`: the values y and dx are computed with, when they differ from `weight` (bf16 mixed precision:
+ * a bf16 copy of an FP32 master weight); dW still lands in `weight`'s gradient (straight-through).
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, productWeight: TensorData = weight.data): Tensor {
   const inFeatures = x.shape[x.ndim - 1];
   if (weight.ndim !== 2 || weight.shape[1] !== inFeatures) {
     throw new SlingError('tensor_matmul_shape', `linear: input ${x.label()} does not fit weight ${weight.label()} ([out, in])`);
@@ -109,7 +113,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const bv = bias.values;
     for (let r = 0; r < rows; r++) out.set(bv, r * outFeatures);
   }
-  gemm(xv, weight.data, out, { m: rows, n: outFeatures, k: inFeatures, transB: true, beta: bias ? 1 : 0 });
+  gemm(xv, productWeight, out, { m: rows, n: outFeatures, k: inFeatures, transB: true, beta: bias ? 1 : 0 });
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(new Tensor(out, [...x.shape.slice(0, -1), outFeatures]), 'linear', inputs, () => (grad) => {
     let gradX = null;
@@ -117,7 +121,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     let gradBias = null;
     if (x.requiresGrad) {
       gradX = allocate(x.floatDtype, x.size);
-      gemm(grad, weight.data, gradX, { m: rows, n: inFeatures, k: outFeatures });
+      gemm(grad, productWeight, gradX, { m: rows, n: inFeatures, k: outFeatures });
     }
     if (weight.requiresGrad) {
       // Micro-batch accumulation: add straight into an existing leaf gradient (beta 1) instead of a new buffer.
