@@ -101,9 +101,14 @@ export function register(program: Command): void {
         await result.workspace.close();
         return;
       }
+      // A LoRA fine-tune is served as BASE:ADAPTER from its registered adapter; a full fine-tune (the untrained
+      // fallback) is a model of its own, so it is served beside its base for the playground and the API.
+      const models = [localModelSpec(result.base.name, result.base.uri, {})];
+      const tuned = await result.workspace.store.models.get(result.tunedModel);
+      if (tuned?.kind === 'base') models.push(localModelSpec(tuned.name, tuned.uri, {}));
       const stack = createServeStack({
         workspace: result.workspace,
-        models: [localModelSpec(result.base.name, result.base.uri, {})],
+        models,
         adapterRoots: [],
         auth: false,
         defaultRateLimit: 0,
